@@ -1,0 +1,105 @@
+// Package cmdutil holds what every command shares: the I/O streams, the
+// typed errors and the one place where errors become exit codes.
+package cmdutil
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+)
+
+// IO is where a command reads and writes; tests give it buffers.
+type IO struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+}
+
+// Exit codes. Scripts rely on them; add, never renumber.
+const (
+	ExitOK      = 0
+	ExitError   = 1 // anything unexpected: I/O, a bug
+	ExitUsage   = 2 // wrong flags or arguments
+	ExitInvalid = 3 // the input was read but is not valid (a definition, a record)
+)
+
+// UsageError reports wrong flags or arguments.
+type UsageError struct{ Err error }
+
+func (e *UsageError) Error() string { return e.Err.Error() }
+func (e *UsageError) Unwrap() error { return e.Err }
+
+// Usagef builds a UsageError.
+func Usagef(format string, args ...any) error {
+	return &UsageError{Err: fmt.Errorf(format, args...)}
+}
+
+// InvalidError reports input that was read but does not pass validation.
+// Its details have already been printed; Error is the one-line summary.
+type InvalidError struct{ Summary string }
+
+func (e *InvalidError) Error() string { return e.Summary }
+
+// ExitCode maps an error returned by a command to the process exit code.
+func ExitCode(err error) int {
+	var usage *UsageError
+	var invalid *InvalidError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.As(err, &usage):
+		return ExitUsage
+	case errors.As(err, &invalid):
+		return ExitInvalid
+	default:
+		return ExitError
+	}
+}
+
+// WriteFileAtomic writes data to path through a temporary file in the same
+// folder and a rename, so that a reader never sees half a file and a
+// failure leaves nothing behind.
+func WriteFileAtomic(path string, data []byte, perm os.FileMode) (err error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if _, err = tmp.Write(data); err != nil {
+		return err
+	}
+	if err = tmp.Chmod(perm); err != nil {
+		return err
+	}
+	if err = tmp.Sync(); err != nil {
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// ExactArgs is cobra.ExactArgs with a UsageError, so that a wrong number of
+// arguments exits with ExitUsage.
+func ExactArgs(n int) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return Usagef("%s takes %d argument(s), got %d", cmd.CommandPath(), n, len(args))
+		}
+		return nil
+	}
+}
