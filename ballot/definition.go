@@ -15,13 +15,13 @@ const FormatVersion = "wahlkoffer-election/1"
 // of the JSON file that `election validate` checks and the election package
 // carries to every station.
 type Definition struct {
-	Format    string      `json:"format"`
-	Election  Election    `json:"election"`
-	Board     BoardRules  `json:"board"`
-	Allowance Allowance   `json:"allowance,omitzero"`
-	Ballots   []Ballot    `json:"ballots"`
-	Wards     []Ward      `json:"wards"`
-	Districts []District  `json:"districts"`
+	Format    string     `json:"format"`
+	Election  Election   `json:"election"`
+	Board     BoardRules `json:"board"`
+	Allowance Allowance  `json:"allowance,omitzero"`
+	Ballots   []Ballot   `json:"ballots"`
+	Wards     []Ward     `json:"wards"`
+	Districts []District `json:"districts"`
 }
 
 // Election holds the facts of the election day itself.
