@@ -62,6 +62,7 @@ official sheets.`,
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &cmdutil.UsageError{Err: err}
 	})
+	cmdutil.AddLangFlag(cmd)
 	cmd.SetVersionTemplate("wahlkoffer {{.Version}}\n")
 	cmd.AddCommand(
 		election.NewCmdElection(io),

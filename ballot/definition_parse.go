@@ -1,0 +1,313 @@
+package ballot
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"reflect"
+	"strconv"
+	"strings"
+)
+
+// MaxDefinitionSize bounds the definition file: a generated election with
+// 100,000 districts is about 40 MB.
+const MaxDefinitionSize = 256 << 20
+
+// ParseDefinition reads and validates an election definition. It reports
+// every problem it finds in one run, each at its JSON path: syntax, unknown
+// or duplicate fields, wrong types, and then the rules of Validate. The
+// returned error is a *DefinitionError when the file was read but has
+// problems.
+func ParseDefinition(data []byte) (*Definition, error) {
+	if len(data) > MaxDefinitionSize {
+		return nil, &DefinitionError{Problems: []Problem{{Path: "$", Code: ProblemValueInvalid,
+			Args: []string{fmt.Sprintf("the file has %d bytes, more than the %d allowed", len(data), MaxDefinitionSize)}}}}
+	}
+	tree, err := readTree(data)
+	if err != nil {
+		return nil, &DefinitionError{Problems: []Problem{{Path: "$", Code: ProblemJSONSyntax, Args: []string{err.Error()}}}}
+	}
+	var ps problems
+	checkShape(&ps, "$", tree, reflect.TypeFor[Definition]())
+	shapeProblems := ps.list
+
+	// Decoding without DisallowUnknownFields goes on past type errors and
+	// fills what it can, so that Validate can still report everything
+	// else; checkShape has already named the unknown and mistyped fields.
+	var def Definition
+	if err := json.Unmarshal(data, &def); err != nil && len(shapeProblems) == 0 {
+		return nil, &DefinitionError{Problems: []Problem{{Path: "$", Code: ProblemValueInvalid, Args: []string{err.Error()}}}}
+	}
+	all := shapeProblems
+	for _, p := range def.Validate() {
+		if !underAny(p.Path, shapeProblems) {
+			all = append(all, p)
+		}
+	}
+	if len(all) > 0 {
+		sortProblems(all)
+		return &def, &DefinitionError{Problems: all}
+	}
+	return &def, nil
+}
+
+// underAny reports whether path lies at or below the path of a problem
+// already reported, so a mistyped field is not reported twice.
+func underAny(path string, list []Problem) bool {
+	for _, p := range list {
+		if path == p.Path || strings.HasPrefix(path, p.Path+".") || strings.HasPrefix(path, p.Path+"[") {
+			return true
+		}
+	}
+	return false
+}
+
+// node is a JSON value read token by token, keeping object keys in order
+// (and duplicates, which encoding/json would silently merge).
+type node struct {
+	kind   byte // 'o' object, 'a' array, 's' string, 'n' number, 'b' bool, 'z' null
+	keys   []string
+	values []*node
+	str    string // string value, or number literal
+}
+
+func readTree(data []byte) (*node, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	n, err := readNode(dec, 0)
+	if err != nil {
+		return nil, syntaxWhere(data, dec, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, syntaxWhere(data, dec, errors.New("unexpected data after the top-level value"))
+	}
+	return n, nil
+}
+
+// maxDepth guards the recursive reader against deeply nested input.
+const maxDepth = 64
+
+func readNode(dec *json.Decoder, depth int) (*node, error) {
+	if depth > maxDepth {
+		return nil, fmt.Errorf("nested more than %d levels deep", maxDepth)
+	}
+	tok, err := dec.Token()
+	if err != nil {
+		if err == io.EOF {
+			return nil, errors.New("unexpected end of input")
+		}
+		return nil, err
+	}
+	switch t := tok.(type) {
+	case json.Delim:
+		switch t {
+		case '{':
+			n := &node{kind: 'o'}
+			for dec.More() {
+				kt, err := dec.Token()
+				if err != nil {
+					return nil, err
+				}
+				key, ok := kt.(string)
+				if !ok {
+					return nil, fmt.Errorf("object key expected")
+				}
+				v, err := readNode(dec, depth+1)
+				if err != nil {
+					return nil, err
+				}
+				n.keys = append(n.keys, key)
+				n.values = append(n.values, v)
+			}
+			_, err := dec.Token() // '}'
+			return n, err
+		case '[':
+			n := &node{kind: 'a'}
+			for dec.More() {
+				v, err := readNode(dec, depth+1)
+				if err != nil {
+					return nil, err
+				}
+				n.values = append(n.values, v)
+			}
+			_, err := dec.Token() // ']'
+			return n, err
+		}
+		return nil, fmt.Errorf("unexpected %q", t)
+	case string:
+		return &node{kind: 's', str: t}, nil
+	case json.Number:
+		return &node{kind: 'n', str: t.String()}, nil
+	case bool:
+		return &node{kind: 'b', str: strconv.FormatBool(t)}, nil
+	case nil:
+		return &node{kind: 'z'}, nil
+	}
+	return nil, fmt.Errorf("unexpected token %v", tok)
+}
+
+// syntaxWhere adds the line and column of the decoder's position.
+func syntaxWhere(data []byte, dec *json.Decoder, err error) error {
+	off := dec.InputOffset()
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		off = se.Offset
+	}
+	if off > int64(len(data)) {
+		off = int64(len(data))
+	}
+	line := 1 + bytes.Count(data[:off], []byte("\n"))
+	col := off - int64(bytes.LastIndexByte(data[:off], '\n'))
+	return fmt.Errorf("line %d, column %d: %s", line, col, strings.TrimPrefix(err.Error(), "json: "))
+}
+
+var unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
+
+// checkShape compares the tree against the Go type it will be decoded
+// into and reports unknown fields, duplicate keys and wrong types at their
+// paths.
+func checkShape(ps *problems, path string, n *node, t reflect.Type) {
+	if n.kind == 'z' && (t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Map) {
+		return
+	}
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if reflect.PointerTo(t).Implements(unmarshalerType) {
+		raw := []byte(n.str)
+		if n.kind == 's' {
+			raw, _ = json.Marshal(n.str)
+		}
+		if n.kind != 's' && n.kind != 'n' {
+			ps.add(path, ProblemWrongType, "a number", kindName(n))
+			return
+		}
+		v := reflect.New(t).Interface().(json.Unmarshaler)
+		if err := v.UnmarshalJSON(raw); err != nil {
+			ps.add(path, ProblemValueInvalid, err.Error())
+		}
+		return
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		if n.kind != 'o' {
+			ps.add(path, ProblemWrongType, "an object", kindName(n))
+			return
+		}
+		fields := jsonFields(t)
+		seen := map[string]bool{}
+		for i, key := range n.keys {
+			p := childPath(path, key)
+			if seen[key] {
+				ps.add(p, ProblemDuplicateKey, key)
+				continue
+			}
+			seen[key] = true
+			f, ok := fields[key]
+			if !ok {
+				ps.add(p, ProblemUnknownField, key)
+				continue
+			}
+			checkShape(ps, p, n.values[i], f)
+		}
+	case reflect.Slice:
+		if n.kind != 'a' {
+			ps.add(path, ProblemWrongType, "an array", kindName(n))
+			return
+		}
+		for i, v := range n.values {
+			checkShape(ps, fmt.Sprintf("%s[%d]", path, i), v, t.Elem())
+		}
+	case reflect.Map:
+		if n.kind != 'o' {
+			ps.add(path, ProblemWrongType, "an object", kindName(n))
+			return
+		}
+		seen := map[string]bool{}
+		for i, key := range n.keys {
+			p := childPath(path, key)
+			if seen[key] {
+				ps.add(p, ProblemDuplicateKey, key)
+				continue
+			}
+			seen[key] = true
+			checkShape(ps, p, n.values[i], t.Elem())
+		}
+	case reflect.String:
+		if n.kind != 's' {
+			ps.add(path, ProblemWrongType, "a string", kindName(n))
+		}
+	case reflect.Bool:
+		if n.kind != 'b' {
+			ps.add(path, ProblemWrongType, "true or false", kindName(n))
+		}
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		if n.kind != 'n' {
+			ps.add(path, ProblemWrongType, "a number", kindName(n))
+			return
+		}
+		v, err := strconv.ParseInt(n.str, 10, 64)
+		if err != nil || (t.Kind() == reflect.Int32 && (v > math.MaxInt32 || v < math.MinInt32)) {
+			ps.add(path, ProblemNotInteger, n.str)
+		}
+	}
+}
+
+func childPath(path, key string) string {
+	for _, r := range key {
+		if !(r == '_' || r == '-' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return fmt.Sprintf("%s[%s]", path, strconv.Quote(key))
+		}
+	}
+	if key == "" {
+		return path + `[""]`
+	}
+	return path + "." + key
+}
+
+func kindName(n *node) string {
+	switch n.kind {
+	case 'o':
+		return "an object"
+	case 'a':
+		return "an array"
+	case 's':
+		return "a string"
+	case 'n':
+		return "the number " + n.str
+	case 'b':
+		return n.str
+	}
+	return "null"
+}
+
+// jsonFields maps the JSON names of a struct's fields to their types,
+// following embedded structs as encoding/json does.
+func jsonFields(t reflect.Type) map[string]reflect.Type {
+	out := map[string]reflect.Type{}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		tag := f.Tag.Get("json")
+		if tag == "-" {
+			continue
+		}
+		name, _, _ := strings.Cut(tag, ",")
+		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
+			for k, v := range jsonFields(f.Type) {
+				out[k] = v
+			}
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		out[name] = f.Type
+	}
+	return out
+}

@@ -1,0 +1,33 @@
+package cmdutil
+
+import (
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wahlkoffer/wahlkoffer/ballot"
+)
+
+// LangEnv names the environment variable that chooses the language when
+// --lang is not given.
+const LangEnv = "WAHLKOFFER_LANG"
+
+// AddLangFlag adds the persistent --lang flag to the root command.
+func AddLangFlag(cmd *cobra.Command) {
+	cmd.PersistentFlags().String("lang", "", "language of messages and documents: de or en (default de, or $"+LangEnv+")")
+	_ = cmd.RegisterFlagCompletionFunc("lang", cobra.FixedCompletions([]string{"de", "en"}, cobra.ShellCompDirectiveNoFileComp))
+}
+
+// Lang resolves the language of a command: --lang, then $WAHLKOFFER_LANG,
+// then German.
+func Lang(cmd *cobra.Command) (ballot.Lang, error) {
+	v, _ := cmd.Flags().GetString("lang")
+	if v == "" {
+		v = os.Getenv(LangEnv)
+	}
+	lang, err := ballot.ParseLang(v)
+	if err != nil {
+		return "", &UsageError{Err: err}
+	}
+	return lang, nil
+}
