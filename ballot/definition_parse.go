@@ -34,12 +34,16 @@ func ParseDefinition(data []byte) (*Definition, error) {
 	checkShape(&ps, "$", tree, reflect.TypeFor[Definition]())
 	shapeProblems := ps.list
 
-	// Decoding without DisallowUnknownFields goes on past type errors and
-	// fills what it can, so that Validate can still report everything
-	// else; checkShape has already named the unknown and mistyped fields.
+	// With shape problems, decode the tree without the fields already
+	// reported, so that Validate can still report everything else.
+	if len(shapeProblems) > 0 {
+		var buf bytes.Buffer
+		writeTree(&buf, tree)
+		data = buf.Bytes()
+	}
 	var def Definition
-	if err := json.Unmarshal(data, &def); err != nil && len(shapeProblems) == 0 {
-		return nil, &DefinitionError{Problems: []Problem{{Path: "$", Code: ProblemValueInvalid, Args: []string{err.Error()}}}}
+	if err := json.Unmarshal(data, &def); err != nil {
+		return nil, &DefinitionError{Problems: append(shapeProblems, Problem{Path: "$", Code: ProblemValueInvalid, Args: []string{err.Error()}})}
 	}
 	all := shapeProblems
 	for _, p := range def.Validate() {
@@ -72,6 +76,54 @@ type node struct {
 	keys   []string
 	values []*node
 	str    string // string value, or number literal
+	bad    bool   // reported by checkShape; left out when decoding
+}
+
+// writeTree encodes the tree as JSON, leaving out object members marked
+// bad and the later of duplicate keys, and writing null for bad array
+// elements so that the indices of the others stay as reported.
+func writeTree(buf *bytes.Buffer, n *node) {
+	switch n.kind {
+	case 'o':
+		buf.WriteByte('{')
+		seen := map[string]bool{}
+		first := true
+		for i, key := range n.keys {
+			if n.values[i].bad || seen[key] {
+				continue
+			}
+			seen[key] = true
+			if !first {
+				buf.WriteByte(',')
+			}
+			first = false
+			k, _ := json.Marshal(key)
+			buf.Write(k)
+			buf.WriteByte(':')
+			writeTree(buf, n.values[i])
+		}
+		buf.WriteByte('}')
+	case 'a':
+		buf.WriteByte('[')
+		for i, v := range n.values {
+			if i > 0 {
+				buf.WriteByte(',')
+			}
+			if v.bad {
+				buf.WriteString("null")
+				continue
+			}
+			writeTree(buf, v)
+		}
+		buf.WriteByte(']')
+	case 's':
+		b, _ := json.Marshal(n.str)
+		buf.Write(b)
+	case 'n', 'b':
+		buf.WriteString(n.str)
+	default:
+		buf.WriteString("null")
+	}
 }
 
 func readTree(data []byte) (*node, error) {
@@ -170,6 +222,15 @@ var unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
 // into and reports unknown fields, duplicate keys and wrong types at their
 // paths.
 func checkShape(ps *problems, path string, n *node, t reflect.Type) {
+	before := len(ps.list)
+	defer func() {
+		// A node with a problem of its own (not only below it) is bad.
+		for _, p := range ps.list[before:] {
+			if p.Path == path {
+				n.bad = true
+			}
+		}
+	}()
 	if n.kind == 'z' && (t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Map) {
 		return
 	}
@@ -187,7 +248,11 @@ func checkShape(ps *problems, path string, n *node, t reflect.Type) {
 		}
 		v := reflect.New(t).Interface().(json.Unmarshaler)
 		if err := v.UnmarshalJSON(raw); err != nil {
-			ps.add(path, ProblemValueInvalid, err.Error())
+			if t == reflect.TypeFor[Percent]() {
+				ps.add(path, ProblemPercentInvalid, string(raw))
+			} else {
+				ps.add(path, ProblemValueInvalid, err.Error())
+			}
 		}
 		return
 	}
@@ -209,6 +274,7 @@ func checkShape(ps *problems, path string, n *node, t reflect.Type) {
 			f, ok := fields[key]
 			if !ok {
 				ps.add(p, ProblemUnknownField, key)
+				n.values[i].bad = true
 				continue
 			}
 			checkShape(ps, p, n.values[i], f)

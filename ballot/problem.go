@@ -24,6 +24,7 @@ const (
 	ProblemWrongType         = "wrong-type"
 	ProblemNotInteger        = "not-integer"
 	ProblemValueInvalid      = "value-invalid"
+	ProblemPercentInvalid    = "percent-invalid"
 	ProblemRequired          = "required"
 	ProblemFormatUnknown     = "format-unknown"
 	ProblemIDInvalid         = "id-invalid"
@@ -49,7 +50,6 @@ const (
 	ProblemPlacesInvalid     = "places-invalid"
 	ProblemCumulationInvalid = "cumulation-invalid"
 	ProblemRosterTooLarge    = "roster-too-large"
-	ProblemTooFewOptions     = "too-few-options"
 )
 
 // problemText holds the German and English template of each code; %s
@@ -61,6 +61,7 @@ var problemText = map[string][2]string{
 	ProblemWrongType:         {"Erwartet wird %s, gefunden wurde %s.", "Expected %s, found %s."},
 	ProblemNotInteger:        {"Erwartet wird eine ganze Zahl, gefunden wurde %s.", "Expected a whole number, found %s."},
 	ProblemValueInvalid:      {"Ungültiger Wert: %s.", "Invalid value: %s."},
+	ProblemPercentInvalid:    {"%s ist keine Prozentangabe mit höchstens zwei Nachkommastellen.", "%s is not a percentage with at most two decimal places."},
 	ProblemRequired:          {"Angabe fehlt.", "This is required."},
 	ProblemFormatUnknown:     {"Unbekanntes Format %q; erwartet wird %q.", "Unknown format %q; expected %q."},
 	ProblemIDInvalid:         {"Die Kennung %q ist ungültig: 1 bis 64 Zeichen aus Buchstaben, Ziffern, '.', '_' und '-', beginnend mit Buchstabe oder Ziffer.", "The id %q is invalid: 1 to 64 letters, digits, '.', '_' and '-', starting with a letter or digit."},
@@ -86,11 +87,15 @@ var problemText = map[string][2]string{
 	ProblemPlacesInvalid:     {"Ein Bewerber kann %s-mal aufgeführt sein, höchstens %s-mal.", "A candidate can be printed %s times, at most %s."},
 	ProblemCumulationInvalid: {"Stimmen je Wähler (%s) und Stimmen je Bewerber (%s) müssen mindestens 1 sein.", "Votes per voter (%s) and votes per candidate (%s) must be at least 1."},
 	ProblemRosterTooLarge:    {"Der Wahlvorstand hat %s Mitglieder, höchstens %s sind zulässig.", "The board has %s members, at most %s are allowed."},
-	ProblemTooFewOptions:     {"Es sind %s Wahlvorschläge angegeben, nötig ist mindestens %s.", "There are %s options, at least %s are needed."},
 }
 
-// referenceNouns are the German words for what an unknown reference names.
-var referenceNouns = map[string]string{"ballot": "Stimmzettel", "ward": "Stadtbezirk", "list": "Wahlvorschlag"}
+// germanNouns are the German words for the things and JSON types that
+// messages name in English.
+var germanNouns = map[string]string{
+	"ballot": "Stimmzettel", "ward": "Stadtbezirk", "list": "Wahlvorschlag",
+	"an object": "ein Objekt", "an array": "eine Liste", "a string": "ein Text", "a number": "eine Zahl",
+	"true or false": "true oder false", "null": "null",
+}
 
 // Message renders the problem in the given language.
 func (p Problem) Message(lang Lang) string {
@@ -104,9 +109,11 @@ func (p Problem) Message(lang Lang) string {
 	}
 	args := make([]any, 0, len(p.Args))
 	for _, a := range p.Args {
-		if lang != English && p.Code == ProblemUnknownReference {
-			if de, ok := referenceNouns[a]; ok {
+		if lang != English {
+			if de, ok := germanNouns[a]; ok {
 				a = de
+			} else if num, ok := strings.CutPrefix(a, "the number "); ok {
+				a = "die Zahl " + num
 			}
 		}
 		args = append(args, a)
