@@ -7,6 +7,9 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
+	// The time zone database travels in the binary: Windows station laptops
+	// have none that Go can read.
+	_ "time/tzdata"
 
 	"github.com/spf13/cobra"
 
