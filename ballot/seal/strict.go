@@ -1,0 +1,184 @@
+package seal
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// encoding/json alone is too lenient for signed data: it matches member
+// names case-insensitively, keeps the last of duplicated members, reads null
+// as "absent" and replaces invalid UTF-8. Two readers of the same envelope -
+// the tally and an observer's own audit tool - could then see different
+// contents. strictObject closes these gaps before encoding/json fills a
+// struct, so that anything seal accepts means one thing to every reader.
+
+// strictObject checks that data is exactly one JSON object whose members
+// are the given names, each once, spelled exactly, none null, with nothing
+// but white space after it, and returns the raw member values.
+func strictObject(data []byte, names ...string) (map[string]json.RawMessage, error) {
+	if !utf8.Valid(data) {
+		return nil, errors.New("not valid UTF-8")
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '{' {
+		return nil, errors.New("not a JSON object")
+	}
+	out := make(map[string]json.RawMessage, len(names))
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		name, ok := tok.(string)
+		if !ok {
+			return nil, errors.New("member name is not a string")
+		}
+		if !slices.Contains(names, name) {
+			return nil, fmt.Errorf("unknown member %q", name)
+		}
+		if _, dup := out[name]; dup {
+			return nil, fmt.Errorf("member %q appears twice", name)
+		}
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return nil, fmt.Errorf("member %q: %w", name, err)
+		}
+		if string(bytes.TrimSpace(raw)) == "null" {
+			return nil, fmt.Errorf("member %q is null", name)
+		}
+		out[name] = raw
+	}
+	if _, err := dec.Token(); err != nil { // the closing brace
+		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("data after the JSON object")
+	}
+	for _, n := range names {
+		if _, ok := out[n]; !ok {
+			return nil, fmt.Errorf("member %q is missing", n)
+		}
+	}
+	return out, nil
+}
+
+// uniqueKeys checks that no object anywhere in data names a member twice.
+// strictObject covers the members it is asked for; this covers the nested
+// record body, whose shape only package ballot knows, so that an auditor's
+// JSON reader cannot pick another of two duplicated counts than the tally.
+func uniqueKeys(data []byte) error {
+	type frame struct {
+		obj       bool
+		expectKey bool
+		seen      map[string]bool
+	}
+	var stack []frame
+	dec := json.NewDecoder(bytes.NewReader(data))
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		d, isDelim := tok.(json.Delim)
+		if isDelim && (d == '}' || d == ']') {
+			stack = stack[:len(stack)-1]
+			continue
+		}
+		if n := len(stack); n > 0 && stack[n-1].obj {
+			top := &stack[n-1]
+			if top.expectKey {
+				name, _ := tok.(string)
+				if top.seen[name] {
+					return fmt.Errorf("member %q appears twice", name)
+				}
+				top.seen[name] = true
+				top.expectKey = false
+				continue
+			}
+			top.expectKey = true // after this value, the next member's name
+		}
+		switch {
+		case isDelim && d == '{':
+			stack = append(stack, frame{obj: true, expectKey: true, seen: map[string]bool{}})
+		case isDelim && d == '[':
+			stack = append(stack, frame{})
+		}
+	}
+}
+
+// stringMember decodes a member that must be a JSON string.
+func stringMember(m map[string]json.RawMessage, name string) (string, error) {
+	raw := bytes.TrimSpace(m[name])
+	if len(raw) == 0 || raw[0] != '"' {
+		return "", fmt.Errorf("member %q is not a string", name)
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return "", fmt.Errorf("member %q: %w", name, err)
+	}
+	return s, nil
+}
+
+// decodeBase64 reads a DSSE base64 field. The DSSE spec lets a signer use
+// the standard or the URL-safe alphabet, so both are accepted, each padded
+// and strict (no stray bits in the last character). encoding/base64 skips
+// CR and LF even in strict mode; those are refused first, so a field has
+// only one spelling per alphabet.
+func decodeBase64(s string) ([]byte, error) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||
+			c == '+' || c == '/' || c == '-' || c == '_' || c == '=') {
+			return nil, fmt.Errorf("byte %#02x at %d is not base64", c, i)
+		}
+	}
+	if b, err := base64.StdEncoding.Strict().DecodeString(s); err == nil {
+		return b, nil
+	}
+	b, err := base64.URLEncoding.Strict().DecodeString(s)
+	if err != nil {
+		return nil, errors.New("not padded standard or URL-safe base64")
+	}
+	return b, nil
+}
+
+// MaxIDLength bounds the identifiers in a header or receipt (election,
+// district, station), in bytes.
+const MaxIDLength = 128
+
+// checkID checks an identifier that travels in a signed payload: present,
+// bounded, and printable, so that it can go into a log line, a CSV cell or a
+// file name without surprises.
+func checkID(what, v string) error {
+	switch {
+	case v == "":
+		return fmt.Errorf("%s is empty", what)
+	case len(v) > MaxIDLength:
+		return fmt.Errorf("%s is %d bytes long, at most %d allowed", what, len(v), MaxIDLength)
+	case !utf8.ValidString(v):
+		return fmt.Errorf("%s is not valid UTF-8", what)
+	case strings.TrimSpace(v) != v:
+		return fmt.Errorf("%s %q has white space around it", what, v)
+	}
+	for _, r := range v {
+		if unicode.IsControl(r) {
+			return fmt.Errorf("%s %q holds a control character", what, v)
+		}
+	}
+	return nil
+}
