@@ -9,7 +9,6 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode/utf8"
 )
 
@@ -362,7 +361,7 @@ func checkShape(ps *problems, path string, n *node, t reflect.Type) {
 			ps.add(path, ProblemWrongType, "an object", kindName(n))
 			return
 		}
-		fields := cachedFields(t)
+		fields := jsonMembers(t)
 		seen := map[string]bool{}
 		for i, key := range n.keys {
 			p := childPath(path, key)
@@ -448,43 +447,4 @@ func kindName(n *node) string {
 		return n.str
 	}
 	return "null"
-}
-
-var fieldCache sync.Map // reflect.Type -> map[string]reflect.Type
-
-func cachedFields(t reflect.Type) map[string]reflect.Type {
-	if f, ok := fieldCache.Load(t); ok {
-		return f.(map[string]reflect.Type)
-	}
-	f := jsonFields(t)
-	fieldCache.Store(t, f)
-	return f
-}
-
-// jsonFields maps the JSON names of a struct's fields to their types,
-// following embedded structs as encoding/json does.
-func jsonFields(t reflect.Type) map[string]reflect.Type {
-	out := map[string]reflect.Type{}
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		if !f.IsExported() {
-			continue
-		}
-		tag := f.Tag.Get("json")
-		if tag == "-" {
-			continue
-		}
-		name, _, _ := strings.Cut(tag, ",")
-		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
-			for k, v := range jsonFields(f.Type) {
-				out[k] = v
-			}
-			continue
-		}
-		if name == "" {
-			name = f.Name
-		}
-		out[name] = f.Type
-	}
-	return out
 }

@@ -213,7 +213,7 @@ func TestParseClock(t *testing.T) {
 			t.Errorf("ParseClock(%q) = %d, %v; want %d", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"8:00", "24:00", "12:60", "12-00", "", "ab:cd"} {
+	for _, in := range []string{"8:00", "24:00", "12:60", "12-00", "", "ab:cd", "+8:00", "-1:00", "08:+5"} {
 		if _, err := ballot.ParseClock(in); err == nil {
 			t.Errorf("ParseClock(%q) accepted", in)
 		}

@@ -113,12 +113,17 @@ func clockOrDefault(ps *problems, path, value, def string) (int, bool) {
 
 // ParseClock reads a local time of day "HH:MM" into minutes after midnight.
 func ParseClock(s string) (int, error) {
+	digit := func(i int) int {
+		if c := s[i]; '0' <= c && c <= '9' {
+			return int(c - '0')
+		}
+		return 100 // out of every range below
+	}
 	if len(s) != 5 || s[2] != ':' {
 		return 0, fmt.Errorf("time of day %q: expected HH:MM", s)
 	}
-	h, err1 := strconv.Atoi(s[:2])
-	m, err2 := strconv.Atoi(s[3:])
-	if err1 != nil || err2 != nil || h < 0 || h > 23 || m < 0 || m > 59 {
+	h, m := digit(0)*10+digit(1), digit(3)*10+digit(4)
+	if h > 23 || m > 59 {
 		return 0, fmt.Errorf("time of day %q: expected HH:MM", s)
 	}
 	return h*60 + m, nil

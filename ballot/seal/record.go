@@ -23,7 +23,9 @@ var payloadMembers = []string{"election_id", "package_hash", "district", "statio
 // (e.g. *ballot.CheckIn for ballot.RecordCheckIn) as a ballot.Payload,
 // with the payload type of h.Kind. h.Time is taken in UTC. It refuses a
 // header that OpenRecord would refuse, an unknown kind, a body that is not
-// a JSON object, or a body of a ballot type that belongs to another kind.
+// a JSON object, a body of a ballot type that belongs to another kind, or
+// one that ballot.ValidateBody refuses. Bodies of other Go types (raw JSON)
+// are sealed as they are; tests and the fuzzers use them.
 func SealRecord(s Signer, h ballot.Header, body any) ([]byte, error) {
 	h.Time = h.Time.UTC()
 	if !knownKind(h.Kind) {
@@ -35,7 +37,16 @@ func SealRecord(s Signer, h ballot.Header, body any) ([]byte, error) {
 	if err := CheckHeader(h); err != nil {
 		return nil, err
 	}
-	raw, err := json.Marshal(body)
+	var raw []byte
+	var err error
+	if _, typed := kindOfBody(body); typed {
+		// A body of the domain's types is validated and written in the
+		// canonical form the tally reads back, so that a station never
+		// signs a record the tally must refuse.
+		raw, err = ballot.EncodeBody(h.Kind, body)
+	} else {
+		raw, err = json.Marshal(body)
+	}
 	if err != nil {
 		return nil, wrapError(CodePayloadMalformed, "encoding record body", err)
 	}

@@ -104,8 +104,10 @@ func TestSealRecordRefuses(t *testing.T) {
 		_, err = seal.SealRecord(s, h, b)
 		wantCode(t, err, seal.CodePayloadMalformed)
 	}
-	huge := &ballot.Incident{At: t0, Text: strings.Repeat("x", seal.MaxPayloadSize)}
 	h.Kind = ballot.RecordIncident
+	_, err = seal.SealRecord(s, h, &ballot.Incident{At: t0, Text: strings.Repeat("x", ballot.MaxTextLength+1)})
+	wantCode(t, err, seal.CodePayloadMalformed) // the domain refuses the body
+	huge := json.RawMessage(`{"at":"2025-02-23T08:00:00Z","text":"` + strings.Repeat("x", seal.MaxPayloadSize) + `"}`)
 	_, err = seal.SealRecord(s, h, huge)
 	wantCode(t, err, seal.CodePayloadTooLarge)
 	// Bodies of other Go types (raw JSON here) are sealed as they are.
