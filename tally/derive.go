@@ -1,0 +1,148 @@
+package tally
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"hash/fnv"
+	"slices"
+	"strings"
+
+	"github.com/wahlkoffer/wahlkoffer/ballot"
+	"github.com/wahlkoffer/wahlkoffer/tally/store"
+)
+
+// Views of the running totals.
+const (
+	ViewQuick = "quick" // quick reports only
+	ViewFinal = "final" // final records only
+	// ViewBest takes a district's final record where there is one and its
+	// quick report otherwise: the provisional result of election night.
+	ViewBest = "best"
+)
+
+// aggregateShards spreads a ward's totals over rows, so that concurrent
+// submissions from one ward seldom wait for the same row.
+const aggregateShards = 16
+
+// derive updates the state that follows from an accepted record, in the
+// record's transaction.
+func (s *Service) derive(ctx context.Context, tx store.Tx, rec ballot.Record, envelopeHash string) error {
+	h := rec.Header
+	switch b := rec.Body.(type) {
+	case *ballot.CheckIn:
+		return tx.InsertAttendance(ctx, store.Attendance{District: h.District, PersonID: b.Person.ID, Name: b.Person.Name,
+			Role: b.Person.Role, At: b.At, In: true, Replaces: b.Replaces, EnvelopeHash: envelopeHash})
+	case *ballot.CheckOut:
+		return tx.InsertAttendance(ctx, store.Attendance{District: h.District, PersonID: b.PersonID, At: b.At,
+			EnvelopeHash: envelopeHash})
+	case *ballot.PollsOpened:
+		return tx.InsertDistrictEvent(ctx, store.DistrictEvent{District: h.District, Kind: h.Kind, At: b.At, EnvelopeHash: envelopeHash})
+	case *ballot.PollsClosed:
+		return tx.InsertDistrictEvent(ctx, store.DistrictEvent{District: h.District, Kind: h.Kind, At: b.At, EnvelopeHash: envelopeHash})
+	case *ballot.Turnout:
+		return tx.InsertDistrictEvent(ctx, store.DistrictEvent{District: h.District, Kind: h.Kind, At: b.At,
+			Slot: b.Slot, Voters: b.Voters, EnvelopeHash: envelopeHash})
+	case *ballot.Incident:
+		return tx.InsertDistrictEvent(ctx, store.DistrictEvent{District: h.District, Kind: h.Kind, At: b.At,
+			Text: b.Text, EnvelopeHash: envelopeHash})
+	case *ballot.Count:
+		return s.applyCount(ctx, tx, h, b, envelopeHash)
+	}
+	return nil
+}
+
+// applyCount makes the count current if it is newer than the current one
+// of its district, contest and stage, and moves the running totals by the
+// difference. Newer means a higher version, then a higher sequence number,
+// so the outcome does not depend on the order in which records arrive.
+func (s *Service) applyCount(ctx context.Context, tx store.Tx, h ballot.Header, c *ballot.Count, envelopeHash string) error {
+	// Lock both stages, always quick before final, so that concurrent
+	// transactions on one district cannot deadlock.
+	current := map[ballot.Stage]*store.CurrentCount{}
+	for _, stage := range []ballot.Stage{ballot.StageQuick, ballot.StageFinal} {
+		cc, err := tx.CurrentCountForUpdate(ctx, store.CountKey{District: h.District, Contest: c.Contest, Stage: stage})
+		switch {
+		case err == nil:
+			current[stage] = &cc
+		case !errors.Is(err, store.ErrNotFound):
+			return err
+		}
+	}
+	old := current[c.Stage]
+	if old != nil && (old.Version > c.Version || old.Version == c.Version && old.Seq >= h.Seq) {
+		return nil // an older version arriving late: kept, not current
+	}
+	numbers := ballot.Totals{}
+	numbers.Add(c, +1)
+	next := &store.CurrentCount{
+		CountKey: store.CountKey{District: h.District, Contest: c.Contest, Stage: c.Stage},
+		Version:  c.Version, Seq: h.Seq, EnvelopeHash: envelopeHash, Numbers: numbers,
+	}
+	if err := tx.PutCurrentCount(ctx, *next); err != nil {
+		return err
+	}
+
+	deltas := map[string]ballot.Totals{string(c.Stage): diff(old, next)}
+	bestBefore := best(current[ballot.StageQuick], current[ballot.StageFinal])
+	current[c.Stage] = next
+	deltas[ViewBest] = diff(bestBefore, best(current[ballot.StageQuick], current[ballot.StageFinal]))
+	return tx.AddAggregates(ctx, s.aggregateDeltas(h.District, c.Contest, deltas))
+}
+
+func best(quick, final *store.CurrentCount) *store.CurrentCount {
+	if final != nil {
+		return final
+	}
+	return quick
+}
+
+// diff is what the totals gain when before (nil: nothing) is replaced by
+// after (nil: nothing).
+func diff(before, after *store.CurrentCount) ballot.Totals {
+	d := ballot.Totals{}
+	if after != nil {
+		d.Merge(after.Numbers)
+	}
+	if before != nil {
+		for k, v := range before.Numbers {
+			d[k] -= v
+		}
+	}
+	for k, v := range d {
+		if v == 0 {
+			delete(d, k)
+		}
+	}
+	return d
+}
+
+// aggregateDeltas turns the changes per view into rows, sorted by key so
+// that every transaction locks aggregate rows in the same order.
+func (s *Service) aggregateDeltas(districtID, contest string, byView map[string]ballot.Totals) []store.AggregateDelta {
+	d := s.district[districtID]
+	shard := shardOf(districtID)
+	var out []store.AggregateDelta
+	for view, delta := range byView {
+		for field, v := range delta {
+			out = append(out, store.AggregateDelta{AggregateKey: store.AggregateKey{
+				Contest: contest, View: view, DistrictKind: d.Kind, Ward: d.Ward, Shard: shard, Field: field,
+			}, Delta: v})
+		}
+	}
+	slices.SortFunc(out, func(a, b store.AggregateDelta) int { return compareKeys(a.AggregateKey, b.AggregateKey) })
+	return out
+}
+
+func shardOf(district string) int {
+	h := fnv.New32a()
+	h.Write([]byte(district))
+	return int(h.Sum32() % aggregateShards)
+}
+
+func compareKeys(a, b store.AggregateKey) int {
+	return cmp.Or(
+		strings.Compare(a.Contest, b.Contest), strings.Compare(a.View, b.View),
+		strings.Compare(string(a.DistrictKind), string(b.DistrictKind)), strings.Compare(a.Ward, b.Ward),
+		cmp.Compare(a.Shard, b.Shard), strings.Compare(a.Field, b.Field))
+}

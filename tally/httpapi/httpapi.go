@@ -1,0 +1,212 @@
+// Package httpapi is the HTTP face of the tally: stations POST signed
+// records to /v1/envelopes (authenticated by their signature alone), the
+// office reads under /v1/ with a bearer token, and /healthz answers when
+// the store is reachable.
+package httpapi
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/wahlkoffer/wahlkoffer/ballot"
+	"github.com/wahlkoffer/wahlkoffer/ballot/seal"
+	"github.com/wahlkoffer/wahlkoffer/tally"
+	"github.com/wahlkoffer/wahlkoffer/tally/store"
+)
+
+// Roles of office tokens, from least to most.
+const (
+	RoleViewer = "viewer"
+	RoleOffice = "office"
+	RoleAdmin  = "admin"
+)
+
+var roleRank = map[string]int{RoleViewer: 1, RoleOffice: 2, RoleAdmin: 3}
+
+// Handler serves the API.
+type Handler struct {
+	svc *tally.Service
+	st  store.Reader
+	log *slog.Logger
+	mux *http.ServeMux
+}
+
+// New builds the handler.
+func New(svc *tally.Service, st store.Reader, log *slog.Logger) *Handler {
+	h := &Handler{svc: svc, st: st, log: log, mux: http.NewServeMux()}
+	h.mux.HandleFunc("POST /v1/envelopes", h.postEnvelope)
+	h.mux.HandleFunc("GET /healthz", h.healthz)
+	h.mux.Handle("GET /v1/results", h.office(RoleViewer, h.results))
+	return h
+}
+
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	h.mux.ServeHTTP(rec, r)
+	h.log.Info("http", "method", r.Method, "path", r.URL.Path, "status", rec.status, "bytes", rec.bytes,
+		"ms", time.Since(start).Milliseconds(), "remote", r.RemoteAddr)
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (s *statusRecorder) WriteHeader(code int) { s.status = code; s.ResponseWriter.WriteHeader(code) }
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	n, err := s.ResponseWriter.Write(b)
+	s.bytes += n
+	return n, err
+}
+
+// ErrorBody is what a refusal looks like on the wire.
+type ErrorBody struct {
+	Code     string           `json:"code"`
+	Message  string           `json:"message"`
+	Findings []ballot.Finding `json:"findings,omitempty"`
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func writeError(w http.ResponseWriter, status int, code, msg string) {
+	writeJSON(w, status, ErrorBody{Code: code, Message: msg})
+}
+
+func (h *Handler) postEnvelope(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, seal.MaxEnvelopeSize))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			writeError(w, http.StatusRequestEntityTooLarge, string(seal.CodeEnvelopeTooLarge), "the envelope is larger than 1 MiB")
+			return
+		}
+		writeError(w, http.StatusBadRequest, "request-unreadable", err.Error())
+		return
+	}
+	receipt, err := h.svc.Ingest(r.Context(), body, tally.ViaHTTP)
+	if err != nil {
+		var te *tally.Error
+		if errors.As(err, &te) {
+			writeJSON(w, te.Status, ErrorBody{Code: te.Code, Message: te.Message, Findings: te.Findings})
+			return
+		}
+		h.log.Error("ingest failed", "err", err)
+		writeError(w, http.StatusServiceUnavailable, tally.CodeStoreUnavailable, "the record could not be stored; send it again")
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(receipt)
+}
+
+func (h *Handler) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if _, err := h.st.Election(ctx); err != nil {
+		writeError(w, http.StatusServiceUnavailable, tally.CodeStoreUnavailable, "store unreachable")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (h *Handler) results(w http.ResponseWriter, r *http.Request) {
+	view := r.URL.Query().Get("view")
+	if view == "" {
+		view = tally.ViewBest
+	}
+	res, err := h.svc.Results(r.Context(), view)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "view-unknown", err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+// office wraps an office endpoint: a bearer token of at least the role.
+func (h *Handler) office(role string, next http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || secret == "" {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="wahlkoffer"`)
+			writeError(w, http.StatusUnauthorized, "token-missing", "this endpoint needs a bearer token")
+			return
+		}
+		tok, err := h.st.TokenByHash(r.Context(), HashToken(secret))
+		switch {
+		case errors.Is(err, store.ErrNotFound) || (err == nil && !tok.RevokedAt.IsZero()):
+			writeError(w, http.StatusUnauthorized, "token-invalid", "the token is unknown or revoked")
+			return
+		case err != nil:
+			writeError(w, http.StatusServiceUnavailable, tally.CodeStoreUnavailable, "store unreachable")
+			return
+		case roleRank[tok.Role] < roleRank[role]:
+			writeError(w, http.StatusForbidden, "token-role", "the token's role "+tok.Role+" may not do this")
+			return
+		}
+		next(w, r)
+	})
+}
+
+// HashToken is how token secrets are stored: hex SHA-256.
+func HashToken(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:])
+}
+
+// Serve listens on addr until ctx ends, then shuts down gracefully:
+// requests in flight finish (up to drain), so nothing acknowledged is cut
+// off. With certFile and keyFile it speaks TLS. ready, if not nil, gets
+// the address actually listened on (for ":0").
+func Serve(ctx context.Context, addr string, handler http.Handler, certFile, keyFile string, drain time.Duration, ready func(net.Addr)) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    16 << 10,
+	}
+	if ready != nil {
+		ready(ln.Addr())
+	}
+	errc := make(chan error, 1)
+	go func() {
+		if certFile != "" {
+			errc <- srv.ServeTLS(ln, certFile, keyFile)
+		} else {
+			errc <- srv.Serve(ln)
+		}
+	}()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), drain)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,235 @@
+package tally
+
+import (
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/wahlkoffer/wahlkoffer/ballot"
+	"github.com/wahlkoffer/wahlkoffer/ballot/seal"
+	"github.com/wahlkoffer/wahlkoffer/tally/store"
+)
+
+// Ways a record arrives.
+const (
+	ViaHTTP   = "http"
+	ViaImport = "import"
+)
+
+// Ingest verifies one signed record and stores it, and returns the office's
+// receipt once the record is durable. The same record again, however it
+// arrives, gets the same receipt and changes nothing. A refusal is an
+// *Error with a stable code; the refused bytes are kept as evidence.
+//
+// The order of the checks matters: the signature is verified before the
+// payload is parsed, and the key's enrollment before the body is read.
+func (s *Service) Ingest(ctx context.Context, envelope []byte, via string) ([]byte, error) {
+	receipt, refusal, err := s.ingest(ctx, envelope, via)
+	if err != nil {
+		return nil, err
+	}
+	if refusal != nil {
+		s.keepRejection(ctx, envelope, via, refusal)
+		return nil, refusal
+	}
+	return receipt, nil
+}
+
+// ingest returns a receipt, or a refusal to keep as evidence, or an error
+// of the store (nothing to keep: the store is what failed).
+func (s *Service) ingest(ctx context.Context, envelope []byte, via string) ([]byte, *Error, error) {
+	var lookupErr error
+	keys := seal.KeyRingFunc(func(id seal.KeyID) (ed25519.PublicKey, bool) {
+		k, err := s.store.StationKey(ctx, id)
+		if err != nil {
+			if !errors.Is(err, store.ErrNotFound) {
+				lookupErr = err
+			}
+			return nil, false
+		}
+		return k.PublicKey, true
+	})
+	opened, err := seal.OpenRecord(envelope, keys)
+	if lookupErr != nil {
+		return nil, nil, fmt.Errorf("look up station key: %w", lookupErr)
+	}
+	if err != nil {
+		return nil, fromSeal(err), nil
+	}
+	h := opened.Record.Header
+	if refusal := s.checkHeader(h); refusal != nil {
+		return nil, refusal, nil
+	}
+	rec, err := ballot.DecodeRecord(opened.Record)
+	if err != nil {
+		return nil, &Error{Code: CodeRecordInvalid, Status: http.StatusUnprocessableEntity, Message: err.Error(), Err: err}, nil
+	}
+	if refusal := s.checkBody(rec); refusal != nil {
+		return nil, refusal, nil
+	}
+
+	now := s.clock().UTC()
+	var receipt []byte
+	var refusal *Error
+	err = s.store.InTx(ctx, func(tx store.Tx) error {
+		receipt, refusal = nil, nil
+		r, ref, err := s.accept(ctx, tx, opened, rec, envelope, via, now)
+		receipt, refusal = r, ref
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	if refusal == nil {
+		s.log.Info("record accepted", "district", h.District, "station", h.Station, "seq", h.Seq,
+			"kind", h.Kind, "via", via, "envelope", opened.EnvelopeHash)
+	}
+	return receipt, refusal, nil
+}
+
+// checkHeader binds the record to this election and its package.
+func (s *Service) checkHeader(h ballot.Header) *Error {
+	switch {
+	case h.ElectionID != s.election.ID:
+		return refuse(CodeElectionMismatch, http.StatusConflict, "the record is for election %q, this tally serves %q", h.ElectionID, s.election.ID)
+	case h.PackageHash != s.election.PackageHash:
+		return refuse(CodePackageMismatch, http.StatusConflict, "the record was made against election package %s, the current one is %s", short(h.PackageHash), short(s.election.PackageHash))
+	case s.district[h.District] == nil:
+		return refuse(CodeDistrictUnknown, http.StatusUnprocessableEntity, "district %q is not in the election definition", h.District)
+	}
+	return nil
+}
+
+// checkBody applies the rules of the domain that need no stored state:
+// a count must pass the arithmetic checks, and its warnings need reasons.
+func (s *Service) checkBody(rec ballot.Record) *Error {
+	c, ok := rec.Body.(*ballot.Count)
+	if !ok {
+		return nil
+	}
+	findings := ballot.CheckCount(s.def, s.district[rec.District], c, ballot.CheckContext{})
+	if blocking := ballot.Sendable(findings, c.Reasons); len(blocking) > 0 {
+		msgs := make([]string, len(blocking))
+		for i, f := range blocking {
+			msgs[i] = f.Message(ballot.English)
+		}
+		return &Error{Code: CodeCountRejected, Status: http.StatusUnprocessableEntity, Findings: blocking,
+			Message: fmt.Sprintf("the count of %s does not pass the checks: %s", c.Contest, strings.Join(msgs, " "))}
+	}
+	return nil
+}
+
+// accept runs inside the transaction. It returns the receipt of an
+// accepted or already known record, or a refusal whose evidence must be
+// committed with it (an equivocation), or an error that rolls back.
+func (s *Service) accept(ctx context.Context, tx store.Tx, opened seal.OpenedRecord, rec ballot.Record, envelope []byte, via string, now time.Time) ([]byte, *Error, error) {
+	// The same record again, byte for byte or re-wrapped on the way.
+	if prior, err := tx.EnvelopeByHash(ctx, opened.EnvelopeHash); err == nil {
+		return prior.Receipt, nil, nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return nil, nil, err
+	}
+	if prior, err := tx.EnvelopeByContent(ctx, opened.ContentHash); err == nil {
+		return prior.Receipt, nil, nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return nil, nil, err
+	}
+
+	h := rec.Header
+	key, err := tx.StationKey(ctx, opened.KeyID)
+	if err != nil {
+		return nil, nil, err
+	}
+	switch {
+	case key.Revoked():
+		return nil, refuse(CodeKeyRevoked, http.StatusForbidden, "the station key %s was revoked (%s)", short(string(key.KeyID)), key.RevokeReason), nil
+	case key.District != h.District:
+		return nil, refuse(CodeKeyWrongDistrict, http.StatusForbidden, "the station key is enrolled for district %s, the record is for %s", key.District, h.District), nil
+	case key.Station != h.Station:
+		return nil, refuse(CodeStationMismatch, http.StatusForbidden, "the record names station %q, the key belongs to station %q", h.Station, key.Station), nil
+	}
+
+	// Another record with a sequence number already used: the station
+	// signed two different things as one. Keep both, accept neither twice.
+	if prior, err := tx.EnvelopeBySeq(ctx, h.Station, h.Seq); err == nil {
+		if err := tx.InsertEquivocation(ctx, store.Equivocation{Station: h.Station, District: h.District, Seq: h.Seq,
+			FirstHash: prior.Hash, SecondHash: opened.EnvelopeHash, DetectedAt: now}); err != nil {
+			return nil, nil, err
+		}
+		s.log.Warn("equivocation: two records with one sequence number", "district", h.District, "station", h.Station,
+			"seq", h.Seq, "first", prior.Hash, "second", opened.EnvelopeHash)
+		return nil, refuse(CodeSeqConflict, http.StatusConflict, "station %s already sent another record with sequence number %d", h.Station, h.Seq), nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return nil, nil, err
+	}
+
+	if c, ok := rec.Body.(*ballot.Count); ok {
+		certified, err := s.certified(ctx, tx, c.Contest)
+		if err != nil {
+			return nil, nil, err
+		}
+		if certified {
+			return nil, refuse(CodeContestCertified, http.StatusConflict, "contest %s is certified; its records can no longer change", c.Contest), nil
+		}
+	}
+
+	receipt, err := seal.IssueReceipt(s.office, seal.ReceiptFor(opened, now))
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := tx.InsertEnvelope(ctx, store.Envelope{
+		Hash: opened.EnvelopeHash, ContentHash: opened.ContentHash, KeyID: opened.KeyID,
+		District: h.District, Station: h.Station, Seq: h.Seq, Kind: h.Kind, RecordTime: h.Time,
+		ReceivedAt: now, Via: via, Bytes: envelope, Receipt: receipt,
+	}); err != nil {
+		return nil, nil, err
+	}
+	if err := s.derive(ctx, tx, rec, opened.EnvelopeHash); err != nil {
+		return nil, nil, err
+	}
+	return receipt, nil, nil
+}
+
+func (s *Service) certified(ctx context.Context, tx store.Tx, contest string) (bool, error) {
+	certs, err := tx.Certifications(ctx)
+	if err != nil {
+		return false, err
+	}
+	for _, c := range certs {
+		if c.Contest == contest && c.RevokedAt.IsZero() {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// keepRejection stores a refused envelope as evidence. It is best effort:
+// the refusal stands even if the store cannot keep it, and says so in the
+// log.
+func (s *Service) keepRejection(ctx context.Context, envelope []byte, via string, refusal *Error) {
+	if len(envelope) > seal.MaxEnvelopeSize {
+		envelope = envelope[:seal.MaxEnvelopeSize]
+	}
+	r := store.Rejection{Hash: seal.EnvelopeHash(envelope), Code: refusal.Code, Message: refusal.Message,
+		ReceivedAt: s.clock().UTC(), Via: via, Bytes: envelope}
+	if refusal.Code == CodeSeqConflict {
+		// The equivocation is recorded with the envelope's facts already.
+		r.Message = "equivocation: " + r.Message
+	}
+	err := s.store.InTx(ctx, func(tx store.Tx) error { return tx.InsertRejection(ctx, r) })
+	s.log.Warn("record refused", "code", refusal.Code, "message", refusal.Message, "via", via, "envelope", r.Hash, "kept", err == nil)
+	if err != nil {
+		s.log.Error("could not keep a refused record as evidence", "envelope", r.Hash, "err", err)
+	}
+}
+
+func short(hash string) string {
+	if len(hash) > 12 {
+		return hash[:12]
+	}
+	return hash
+}
