@@ -275,3 +275,17 @@ func FuzzParseDefinition(f *testing.F) {
 		}
 	})
 }
+
+func TestFormatPercent_TwoDecimalsWithTheLanguagesDecimalMark(t *testing.T) {
+	for _, tc := range []struct {
+		p      ballot.Percent
+		de, en string
+	}{{4208, "42,08 %", "42.08 %"}, {5, "0,05 %", "0.05 %"}, {10000, "100,00 %", "100.00 %"}, {0, "0,00 %", "0.00 %"}} {
+		if got := ballot.FormatPercent(tc.p, ballot.German); got != tc.de {
+			t.Errorf("FormatPercent(%d, de) = %q, want %q", tc.p, got, tc.de)
+		}
+		if got := ballot.FormatPercent(tc.p, ballot.English); got != tc.en {
+			t.Errorf("FormatPercent(%d, en) = %q, want %q", tc.p, got, tc.en)
+		}
+	}
+}

@@ -56,3 +56,13 @@ func FormatCount(n int64, lang Lang) string {
 	}
 	return b.String()
 }
+
+// FormatPercent writes a percentage with two decimals and its sign, as
+// German readers expect it (42,08 %) or in English (42.08 %).
+func FormatPercent(p Percent, lang Lang) string {
+	s := fmt.Sprintf("%d.%02d %%", int64(p)/100, int64(p)%100)
+	if lang != English {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
+}

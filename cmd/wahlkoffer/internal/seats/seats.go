@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/big"
 	"slices"
 	"strconv"
 	"strings"
@@ -296,10 +295,10 @@ func writeText(opts *Options, alloc ballot.Allocation) error {
 		case alloc.Lot != nil && slices.Contains(alloc.Lot.Lists, l.ID):
 			note = opts.word("inLot")
 		}
-		rows = append(rows, [5]string{l.ID, count(l.Votes), decimal(share(l.Votes, total), opts.Lang),
+		rows = append(rows, [5]string{l.ID, count(l.Votes), ballot.FormatPercent(ballot.ShareOf(l.Votes, total), opts.Lang),
 			strconv.Itoa(alloc.ByList[l.ID]), note})
 	}
-	rows = append(rows, [5]string{opts.word("total"), count(total), decimal(share(total, total), opts.Lang),
+	rows = append(rows, [5]string{opts.word("total"), count(total), ballot.FormatPercent(ballot.ShareOf(total, total), opts.Lang),
 		strconv.Itoa(alloc.Decided()), ""})
 	var width [4]int
 	for _, r := range rows {
@@ -338,17 +337,4 @@ func decimal(s string, lang ballot.Lang) string {
 		return s
 	}
 	return strings.Replace(s, ".", ",", 1)
-}
-
-// share formats v/total as a percentage with two decimals, rounded half
-// up, in integers (big, since v·10000 may exceed int64).
-func share(v, total int64) string {
-	if total == 0 {
-		return "-"
-	}
-	n := new(big.Int).Mul(big.NewInt(v), big.NewInt(20000))
-	n.Add(n, big.NewInt(total))
-	n.Quo(n, new(big.Int).Mul(big.NewInt(total), big.NewInt(2))) // round(v·10000/total)
-	bp := n.Int64()
-	return fmt.Sprintf("%d.%02d %%", bp/100, bp%100)
 }

@@ -267,23 +267,3 @@ func TestSeatsHelpHasExamples(t *testing.T) {
 	}
 }
 
-func TestShareRounding(t *testing.T) {
-	cases := []struct {
-		v, total int64
-		want     string
-	}{
-		{1, 3, "33.33 %"},
-		{2, 3, "66.67 %"},
-		{1, 8, "12.50 %"},    // exactly 12.5
-		{1, 80000, "0.00 %"}, // 0.00125 % rounds down
-		{1, 40000, "0.00 %"}, // 0.0025 %
-		{1, 20000, "0.01 %"}, // 0.005 % rounds half up
-		{5, 5, "100.00 %"},
-		{4_000_000_000_000_000_000, 8_000_000_000_000_000_000, "50.00 %"},
-	}
-	for _, tc := range cases {
-		if got := share(tc.v, tc.total); got != tc.want {
-			t.Errorf("share(%d, %d) = %q, want %q", tc.v, tc.total, got, tc.want)
-		}
-	}
-}
