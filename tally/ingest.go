@@ -20,6 +20,12 @@ const (
 	ViaImport = "import"
 )
 
+// Accepted is the answer to a record taken in.
+type Accepted struct {
+	Receipt   []byte // the office's signed receipt
+	Duplicate bool   // the record was already there; nothing changed
+}
+
 // Ingest verifies one signed record and stores it, and returns the office's
 // receipt once the record is durable. The same record again, however it
 // arrives, gets the same receipt and changes nothing. A refusal is an
@@ -27,21 +33,21 @@ const (
 //
 // The order of the checks matters: the signature is verified before the
 // payload is parsed, and the key's enrollment before the body is read.
-func (s *Service) Ingest(ctx context.Context, envelope []byte, via string) ([]byte, error) {
-	receipt, refusal, err := s.ingest(ctx, envelope, via)
+func (s *Service) Ingest(ctx context.Context, envelope []byte, via string) (Accepted, error) {
+	acc, refusal, err := s.ingest(ctx, envelope, via)
 	if err != nil {
-		return nil, err
+		return Accepted{}, err
 	}
 	if refusal != nil {
 		s.keepRejection(ctx, envelope, via, refusal)
-		return nil, refusal
+		return Accepted{}, refusal
 	}
-	return receipt, nil
+	return acc, nil
 }
 
-// ingest returns a receipt, or a refusal to keep as evidence, or an error
-// of the store (nothing to keep: the store is what failed).
-func (s *Service) ingest(ctx context.Context, envelope []byte, via string) ([]byte, *Error, error) {
+// ingest returns the receipt, or a refusal to keep as evidence, or an
+// error of the store (nothing to keep: the store is what failed).
+func (s *Service) ingest(ctx context.Context, envelope []byte, via string) (Accepted, *Error, error) {
 	var lookupErr error
 	keys := seal.KeyRingFunc(func(id seal.KeyID) (ed25519.PublicKey, bool) {
 		k, err := s.store.StationKey(ctx, id)
@@ -55,40 +61,39 @@ func (s *Service) ingest(ctx context.Context, envelope []byte, via string) ([]by
 	})
 	opened, err := seal.OpenRecord(envelope, keys)
 	if lookupErr != nil {
-		return nil, nil, fmt.Errorf("look up station key: %w", lookupErr)
+		return Accepted{}, nil, fmt.Errorf("look up station key: %w", lookupErr)
 	}
 	if err != nil {
-		return nil, fromSeal(err), nil
+		return Accepted{}, fromSeal(err), nil
 	}
 	h := opened.Record.Header
 	if refusal := s.checkHeader(h); refusal != nil {
-		return nil, refusal, nil
+		return Accepted{}, refusal, nil
 	}
 	rec, err := ballot.DecodeRecord(opened.Record)
 	if err != nil {
-		return nil, &Error{Code: CodeRecordInvalid, Status: http.StatusUnprocessableEntity, Message: err.Error(), Err: err}, nil
+		return Accepted{}, &Error{Code: CodeRecordInvalid, Status: http.StatusUnprocessableEntity, Message: err.Error(), Err: err}, nil
 	}
 	if refusal := s.checkBody(rec); refusal != nil {
-		return nil, refusal, nil
+		return Accepted{}, refusal, nil
 	}
 
 	now := s.clock().UTC()
-	var receipt []byte
+	var acc Accepted
 	var refusal *Error
 	err = s.store.InTx(ctx, func(tx store.Tx) error {
-		receipt, refusal = nil, nil
-		r, ref, err := s.accept(ctx, tx, opened, rec, envelope, via, now)
-		receipt, refusal = r, ref
+		var err error
+		acc, refusal, err = s.accept(ctx, tx, opened, rec, envelope, via, now)
 		return err
 	})
 	if err != nil {
-		return nil, nil, err
+		return Accepted{}, nil, err
 	}
-	if refusal == nil {
+	if refusal == nil && !acc.Duplicate {
 		s.log.Info("record accepted", "district", h.District, "station", h.Station, "seq", h.Seq,
 			"kind", h.Kind, "via", via, "envelope", opened.EnvelopeHash)
 	}
-	return receipt, refusal, nil
+	return acc, refusal, nil
 }
 
 // checkHeader binds the record to this election and its package.
@@ -126,31 +131,31 @@ func (s *Service) checkBody(rec ballot.Record) *Error {
 // accept runs inside the transaction. It returns the receipt of an
 // accepted or already known record, or a refusal whose evidence must be
 // committed with it (an equivocation), or an error that rolls back.
-func (s *Service) accept(ctx context.Context, tx store.Tx, opened seal.OpenedRecord, rec ballot.Record, envelope []byte, via string, now time.Time) ([]byte, *Error, error) {
+func (s *Service) accept(ctx context.Context, tx store.Tx, opened seal.OpenedRecord, rec ballot.Record, envelope []byte, via string, now time.Time) (Accepted, *Error, error) {
 	// The same record again, byte for byte or re-wrapped on the way.
 	if prior, err := tx.EnvelopeByHash(ctx, opened.EnvelopeHash); err == nil {
-		return prior.Receipt, nil, nil
+		return Accepted{Receipt: prior.Receipt, Duplicate: true}, nil, nil
 	} else if !errors.Is(err, store.ErrNotFound) {
-		return nil, nil, err
+		return Accepted{}, nil, err
 	}
 	if prior, err := tx.EnvelopeByContent(ctx, opened.ContentHash); err == nil {
-		return prior.Receipt, nil, nil
+		return Accepted{Receipt: prior.Receipt, Duplicate: true}, nil, nil
 	} else if !errors.Is(err, store.ErrNotFound) {
-		return nil, nil, err
+		return Accepted{}, nil, err
 	}
 
 	h := rec.Header
 	key, err := tx.StationKey(ctx, opened.KeyID)
 	if err != nil {
-		return nil, nil, err
+		return Accepted{}, nil, err
 	}
 	switch {
 	case key.Revoked():
-		return nil, refuse(CodeKeyRevoked, http.StatusForbidden, "the station key %s was revoked (%s)", short(string(key.KeyID)), key.RevokeReason), nil
+		return Accepted{}, refuse(CodeKeyRevoked, http.StatusForbidden, "the station key %s was revoked (%s)", short(string(key.KeyID)), key.RevokeReason), nil
 	case key.District != h.District:
-		return nil, refuse(CodeKeyWrongDistrict, http.StatusForbidden, "the station key is enrolled for district %s, the record is for %s", key.District, h.District), nil
+		return Accepted{}, refuse(CodeKeyWrongDistrict, http.StatusForbidden, "the station key is enrolled for district %s, the record is for %s", key.District, h.District), nil
 	case key.Station != h.Station:
-		return nil, refuse(CodeStationMismatch, http.StatusForbidden, "the record names station %q, the key belongs to station %q", h.Station, key.Station), nil
+		return Accepted{}, refuse(CodeStationMismatch, http.StatusForbidden, "the record names station %q, the key belongs to station %q", h.Station, key.Station), nil
 	}
 
 	// Another record with a sequence number already used: the station
@@ -158,40 +163,40 @@ func (s *Service) accept(ctx context.Context, tx store.Tx, opened seal.OpenedRec
 	if prior, err := tx.EnvelopeBySeq(ctx, h.Station, h.Seq); err == nil {
 		if err := tx.InsertEquivocation(ctx, store.Equivocation{Station: h.Station, District: h.District, Seq: h.Seq,
 			FirstHash: prior.Hash, SecondHash: opened.EnvelopeHash, DetectedAt: now}); err != nil {
-			return nil, nil, err
+			return Accepted{}, nil, err
 		}
 		s.log.Warn("equivocation: two records with one sequence number", "district", h.District, "station", h.Station,
 			"seq", h.Seq, "first", prior.Hash, "second", opened.EnvelopeHash)
-		return nil, refuse(CodeSeqConflict, http.StatusConflict, "station %s already sent another record with sequence number %d", h.Station, h.Seq), nil
+		return Accepted{}, refuse(CodeSeqConflict, http.StatusConflict, "station %s already sent another record with sequence number %d", h.Station, h.Seq), nil
 	} else if !errors.Is(err, store.ErrNotFound) {
-		return nil, nil, err
+		return Accepted{}, nil, err
 	}
 
 	if c, ok := rec.Body.(*ballot.Count); ok {
 		certified, err := s.certified(ctx, tx, c.Contest)
 		if err != nil {
-			return nil, nil, err
+			return Accepted{}, nil, err
 		}
 		if certified {
-			return nil, refuse(CodeContestCertified, http.StatusConflict, "contest %s is certified; its records can no longer change", c.Contest), nil
+			return Accepted{}, refuse(CodeContestCertified, http.StatusConflict, "contest %s is certified; its records can no longer change", c.Contest), nil
 		}
 	}
 
 	receipt, err := seal.IssueReceipt(s.office, seal.ReceiptFor(opened, now))
 	if err != nil {
-		return nil, nil, err
+		return Accepted{}, nil, err
 	}
 	if err := tx.InsertEnvelope(ctx, store.Envelope{
 		Hash: opened.EnvelopeHash, ContentHash: opened.ContentHash, KeyID: opened.KeyID,
 		District: h.District, Station: h.Station, Seq: h.Seq, Kind: h.Kind, RecordTime: h.Time,
 		ReceivedAt: now, Via: via, Bytes: envelope, Receipt: receipt,
 	}); err != nil {
-		return nil, nil, err
+		return Accepted{}, nil, err
 	}
 	if err := s.derive(ctx, tx, rec, opened.EnvelopeHash); err != nil {
-		return nil, nil, err
+		return Accepted{}, nil, err
 	}
-	return receipt, nil, nil
+	return Accepted{Receipt: receipt}, nil, nil
 }
 
 func (s *Service) certified(ctx context.Context, tx store.Tx, contest string) (bool, error) {

@@ -98,7 +98,7 @@ func (h *Handler) postEnvelope(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "request-unreadable", err.Error())
 		return
 	}
-	receipt, err := h.svc.Ingest(r.Context(), body, tally.ViaHTTP)
+	acc, err := h.svc.Ingest(r.Context(), body, tally.ViaHTTP)
 	if err != nil {
 		var te *tally.Error
 		if errors.As(err, &te) {
@@ -110,7 +110,7 @@ func (h *Handler) postEnvelope(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
-	_, _ = w.Write(receipt)
+	_, _ = w.Write(acc.Receipt)
 }
 
 func (h *Handler) healthz(w http.ResponseWriter, r *http.Request) {
