@@ -266,4 +266,3 @@ func TestSeatsHelpHasExamples(t *testing.T) {
 		}
 	}
 }
-
