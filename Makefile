@@ -15,6 +15,7 @@ build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/wahlkoffer
 
 test:
+	@[ -n "$$WAHLKOFFER_TEST_POSTGRES" ] || echo "PostgreSQL tests skipped: set WAHLKOFFER_TEST_POSTGRES (see README.md)"
 	$(GO) test -count=1 $(PKG)
 
 lint:

@@ -18,6 +18,7 @@ import (
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"wahlkoffer": func() { os.Exit(root.Main(os.Args[1:], root.StdIO())) },
+		"stationsim": func() { os.Exit(stationSim()) },
 	})
 }
 

@@ -208,14 +208,17 @@ type Store interface {
 	// once InTx returns nil (synchronous commit), or none of them happened.
 	// When fn returns an error wrapping ErrConflict, InTx rolls back and
 	// runs fn again (at most MaxTxAttempts times), so fn must not have
-	// effects outside tx. SQLite transactions begin IMMEDIATE.
+	// effects outside tx. A statement that met a conflict spoils the
+	// transaction: if fn swallows the error and returns nil, InTx does not
+	// commit but runs fn again. SQLite transactions begin IMMEDIATE.
 	InTx(ctx context.Context, fn func(tx Tx) error) error
 	// Reader methods read committed state outside a transaction.
 	Reader
 	Close() error
 }
 
-// Reader reads.
+// Reader reads. Times come back in UTC, to the microsecond at least; a
+// zero time stays zero.
 type Reader interface {
 	Election(ctx context.Context) (Election, error)
 	StationKeys(ctx context.Context) ([]StationKey, error)
@@ -236,12 +239,19 @@ type Reader interface {
 }
 
 // Tx is a transaction. Reads inside it see its own writes; rows read with
-// a "ForUpdate" method stay locked until the transaction ends.
+// a "ForUpdate" method stay locked until the transaction ends. An
+// envelope's KeyID must be an enrolled key, and the EnvelopeHash of a
+// current count, an attendance or a district event an accepted envelope
+// (the stores keep these as foreign keys).
 type Tx interface {
 	Election(ctx context.Context) (Election, error)
 	InitElection(ctx context.Context, e Election) error // ErrExists if one is there
 
+	// StationKey finds a key (ErrNotFound if none); no other transaction
+	// can revoke it until this one ends.
 	StationKey(ctx context.Context, id seal.KeyID) (StationKey, error)
+	// AddStationKey enrolls a key; ErrExists if its id is enrolled or its
+	// district has a valid key (revoke that first, in the same tx).
 	AddStationKey(ctx context.Context, k StationKey) error
 	// RevokeDistrictKeys revokes every valid key of the district and
 	// returns how many it revoked.
@@ -258,6 +268,8 @@ type Tx interface {
 	// transaction may have done since the lookups.
 	InsertEnvelope(ctx context.Context, e Envelope) error
 	InsertRejection(ctx context.Context, r Rejection) error
+	// InsertEquivocation flags an equivocation; the same (station, seq,
+	// first, second) again is no error and no second row.
 	InsertEquivocation(ctx context.Context, e Equivocation) error
 
 	// CurrentCountForUpdate returns the current count of the key and locks
@@ -273,6 +285,9 @@ type Tx interface {
 	InsertAttendance(ctx context.Context, a Attendance) error
 	InsertDistrictEvent(ctx context.Context, e DistrictEvent) error
 
+	// Certifications lists the certifications. None can change in another
+	// transaction until this one ends, so a record checked against them
+	// commits before a certification or sees it.
 	Certifications(ctx context.Context) ([]Certification, error)
 	PutCertification(ctx context.Context, c Certification) error
 

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 )
 
 // IO is where a command reads and writes; tests give it buffers.
@@ -102,4 +103,11 @@ func ExactArgs(n int) func(*cobra.Command, []string) error {
 		}
 		return nil
 	}
+}
+
+// IsTerminal reports whether w is a terminal, where progress bars and
+// colours belong; logs and pipes get plain lines.
+func IsTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }

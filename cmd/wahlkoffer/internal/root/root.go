@@ -16,6 +16,7 @@ import (
 	"github.com/wahlkoffer/wahlkoffer/cmd/wahlkoffer/internal/cmdutil"
 	"github.com/wahlkoffer/wahlkoffer/cmd/wahlkoffer/internal/election"
 	"github.com/wahlkoffer/wahlkoffer/cmd/wahlkoffer/internal/seats"
+	"github.com/wahlkoffer/wahlkoffer/cmd/wahlkoffer/internal/tallycmd"
 )
 
 // version is set at build time with -ldflags "-X ...root.version=v1.2.3";
@@ -70,6 +71,7 @@ official sheets.`,
 	cmd.AddCommand(
 		election.NewCmdElection(io),
 		seats.NewCmdSeats(io, nil),
+		tallycmd.NewCmdTally(io),
 	)
 	return cmd
 }

@@ -1,0 +1,93 @@
+package tallycmd
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wahlkoffer/wahlkoffer/cmd/wahlkoffer/internal/cmdutil"
+	"github.com/wahlkoffer/wahlkoffer/tally"
+	"github.com/wahlkoffer/wahlkoffer/tally/httpapi"
+)
+
+// timeNow is the clock of the commands; tests of the commands run the
+// real binary, so it is the wall clock.
+var timeNow = time.Now
+
+// ServeOptions are the flags of `tally serve`.
+type ServeOptions struct {
+	IO      cmdutil.IO
+	Flags   storeFlags
+	Listen  string
+	TLSCert string
+	TLSKey  string
+	Drain   time.Duration
+}
+
+// NewCmdServe builds `tally serve`.
+func NewCmdServe(io cmdutil.IO, runF func(*ServeOptions) error) *cobra.Command {
+	opts := &ServeOptions{IO: io}
+	cmd := &cobra.Command{
+		Use:   "serve --store STORE --listen ADDR",
+		Short: "Receive signed records from the stations over HTTP(S)",
+		Long: `Serves the tally API: stations POST signed records to /v1/envelopes and get
+the office's receipt once the record is durable; /healthz answers when the
+store is reachable; office endpoints under /v1/ need a bearer token.
+
+On SIGTERM or SIGINT it stops taking connections, lets requests in flight
+finish and exits. Several serve processes may share one PostgreSQL store.`,
+		Example: `  wahlkoffer tally serve --store tally.db --listen 127.0.0.1:8443
+  wahlkoffer tally serve --store tally.db --listen :8443 --tls-cert cert.pem --tls-key key.pem`,
+		Args: cmdutil.ExactArgs(0),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := opts.Flags.check(); err != nil {
+				return err
+			}
+			if (opts.TLSCert == "") != (opts.TLSKey == "") {
+				return cmdutil.Usagef("--tls-cert and --tls-key go together")
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return serveRun(cmd.Context(), opts)
+		},
+	}
+	opts.Flags.add(cmd)
+	cmd.Flags().StringVar(&opts.Listen, "listen", "127.0.0.1:8080", "address to listen on")
+	cmd.Flags().StringVar(&opts.TLSCert, "tls-cert", "", "TLS certificate file")
+	cmd.Flags().StringVar(&opts.TLSKey, "tls-key", "", "TLS key file")
+	cmd.Flags().DurationVar(&opts.Drain, "drain", 30*time.Second, "how long requests in flight may take to finish on shutdown")
+	return cmd
+}
+
+func serveRun(ctx context.Context, opts *ServeOptions) error {
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	office, err := opts.Flags.readOfficeKey()
+	if err != nil {
+		return err
+	}
+	st, err := opts.Flags.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	log := slog.New(slog.NewJSONHandler(opts.IO.ErrOut, nil))
+	svc, err := tally.New(ctx, st, office, tally.Options{Logger: log})
+	if err != nil {
+		return err
+	}
+	scheme := "http"
+	if opts.TLSCert != "" {
+		scheme = "https"
+	}
+	return httpapi.Serve(ctx, opts.Listen, httpapi.New(svc, st, log), opts.TLSCert, opts.TLSKey, opts.Drain, func(a net.Addr) {
+		fmt.Fprintf(opts.IO.Out, "listening on %s://%s\n", scheme, a)
+	})
+}

@@ -1,0 +1,101 @@
+// Package tallycmd implements `wahlkoffer tally ...`, the commands of the
+// election office.
+package tallycmd
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wahlkoffer/wahlkoffer/ballot/seal"
+	"github.com/wahlkoffer/wahlkoffer/cmd/wahlkoffer/internal/cmdutil"
+	"github.com/wahlkoffer/wahlkoffer/tally/store"
+	"github.com/wahlkoffer/wahlkoffer/tally/store/storeopen"
+)
+
+// NewCmdTally groups the office's commands.
+func NewCmdTally(io cmdutil.IO) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "tally",
+		Short: "The election office: set up, enroll stations, receive records, results",
+		Long: `The tally is the election office's service. It holds the election, the
+enrolled station keys and every signed record, and computes results.
+
+--store is a SQLite file (created if needed) or a postgres:// URL. The office
+key signs the election package and every receipt; it lives in a file beside a
+SQLite store (STORE.office-key.pem) unless --office-key names another.`,
+	}
+	cmd.AddCommand(NewCmdInit(io, nil), NewCmdEnroll(io, nil), NewCmdServe(io, nil), NewCmdImport(io, nil), NewCmdResults(io, nil))
+	return cmd
+}
+
+// storeFlags are the flags every tally command shares.
+type storeFlags struct {
+	Store     string
+	OfficeKey string
+}
+
+func (f *storeFlags) add(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.Store, "store", "", "SQLite file or postgres:// URL (required)")
+	cmd.Flags().StringVar(&f.OfficeKey, "office-key", "", "office key file (default STORE.office-key.pem for a SQLite store)")
+}
+
+func (f *storeFlags) check() error {
+	if f.Store == "" {
+		return cmdutil.Usagef("--store is required (a SQLite file or a postgres:// URL)")
+	}
+	if f.OfficeKey == "" {
+		if isPostgres(f.Store) {
+			return cmdutil.Usagef("--office-key is required with a PostgreSQL store")
+		}
+		f.OfficeKey = f.Store + ".office-key.pem"
+	}
+	return nil
+}
+
+func isPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+func (f *storeFlags) open(ctx context.Context) (store.Store, error) {
+	st, err := storeopen.Open(ctx, f.Store)
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", redact(f.Store), err)
+	}
+	return st, nil
+}
+
+// readOfficeKey reads the office key file.
+func (f *storeFlags) readOfficeKey() (seal.Signer, error) {
+	b, err := os.ReadFile(f.OfficeKey)
+	if err != nil {
+		return seal.Signer{}, fmt.Errorf("read office key: %w", err)
+	}
+	s, err := seal.ParseSignerPEM(b)
+	if err != nil {
+		return seal.Signer{}, fmt.Errorf("office key %s: %w", f.OfficeKey, err)
+	}
+	return s, nil
+}
+
+// redact hides a password in a postgres URL for messages.
+func redact(dsn string) string {
+	if !isPostgres(dsn) {
+		return dsn
+	}
+	at := strings.LastIndex(dsn, "@")
+	scheme := strings.Index(dsn, "://") + 3
+	if at < 0 || scheme < 3 {
+		return dsn
+	}
+	if colon := strings.Index(dsn[scheme:at], ":"); colon >= 0 {
+		return dsn[:scheme+colon] + ":***" + dsn[at:]
+	}
+	return dsn
+}
+
+func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }

@@ -1,0 +1,146 @@
+package tally_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wahlkoffer/wahlkoffer/ballot"
+	"github.com/wahlkoffer/wahlkoffer/ballot/seal"
+	"github.com/wahlkoffer/wahlkoffer/tally"
+	"github.com/wahlkoffer/wahlkoffer/tally/httpapi"
+	"github.com/wahlkoffer/wahlkoffer/tally/store"
+)
+
+// serve runs the API on a free loopback port until the test ends.
+func serve(t *testing.T, f *fixture) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	addr := make(chan net.Addr, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- httpapi.Serve(ctx, "127.0.0.1:0", httpapi.New(f.svc, f.st, slog.New(slog.DiscardHandler)), "", "", 5*time.Second,
+			func(a net.Addr) { addr <- a })
+	}()
+	var base string
+	select {
+	case a := <-addr:
+		base = "http://" + a.String()
+	case err := <-done:
+		t.Fatalf("serve: %v", err)
+	}
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
+	})
+	return base
+}
+
+func post(t *testing.T, url string, body []byte) (int, []byte) {
+	t.Helper()
+	resp, err := http.Post(url, "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, b
+}
+
+func errorCode(t *testing.T, body []byte) string {
+	t.Helper()
+	var e httpapi.ErrorBody
+	if err := json.Unmarshal(body, &e); err != nil || e.Message == "" {
+		t.Fatalf("not an error body: %s", body)
+	}
+	return e.Code
+}
+
+func TestHTTP_StationsPostRecordsAndGetReceipts(t *testing.T) {
+	forEachStore(t, func(t *testing.T, st store.Store) {
+		f := newFixture(t, st, "101")
+		base := serve(t, f)
+		env := f.seal("101", ballot.RecordPollsOpened, &ballot.PollsOpened{At: f.now})
+
+		status, receipt := post(t, base+"/v1/envelopes", env)
+		if status != 200 {
+			t.Fatalf("status %d: %s", status, receipt)
+		}
+		if r, err := seal.OpenReceipt(receipt, f.office.Public()); err != nil || !r.Covers(env) {
+			t.Fatalf("receipt does not verify: %v", err)
+		}
+		status, again := post(t, base+"/v1/envelopes", env)
+		if status != 200 || !bytes.Equal(again, receipt) {
+			t.Errorf("a retry got %d and another receipt", status)
+		}
+
+		status, body := post(t, base+"/v1/envelopes", []byte("{}"))
+		if status != 400 || errorCode(t, body) != string(seal.CodeEnvelopeMalformed) {
+			t.Errorf("garbage: %d %s", status, body)
+		}
+		status, body = post(t, base+"/v1/envelopes", bytes.Repeat([]byte("x"), seal.MaxEnvelopeSize+1))
+		if status != 413 || errorCode(t, body) != string(seal.CodeEnvelopeTooLarge) {
+			t.Errorf("oversize: %d %s", status, body)
+		}
+		bad := f.mayorCount("101", ballot.StageQuick, 1, 600, [4]int64{300, 150, 100, 45})
+		status, body = post(t, base+"/v1/envelopes", f.seal("101", ballot.RecordCount, bad))
+		var eb httpapi.ErrorBody
+		json.Unmarshal(body, &eb)
+		if status != 422 || eb.Code != tally.CodeCountRejected || len(eb.Findings) != 1 {
+			t.Errorf("bad count: %d %s", status, body)
+		}
+
+		resp, err := http.Get(base + "/healthz")
+		if err != nil || resp.StatusCode != 200 {
+			t.Errorf("healthz: %v %v", resp, err)
+		}
+		resp.Body.Close()
+	})
+}
+
+func TestHTTP_OfficeEndpointsNeedABearerTokenOfTheRole(t *testing.T) {
+	forEachStore(t, func(t *testing.T, st store.Store) {
+		f := newFixture(t, st, "101")
+		base := serve(t, f)
+		f.ingest(f.seal("101", ballot.RecordCount, f.mayorCount("101", ballot.StageQuick, 1, 600, [4]int64{300, 150, 100, 44})))
+		if err := st.InTx(f.ctx, func(tx store.Tx) error {
+			return tx.InsertToken(f.ctx, store.Token{ID: "t1", Name: "Presse", Role: httpapi.RoleViewer,
+				Hash: httpapi.HashToken("s3cret-viewer"), CreatedAt: f.now})
+		}); err != nil {
+			t.Fatal(err)
+		}
+		get := func(token string) (int, []byte) {
+			req, _ := http.NewRequest("GET", base+"/v1/results?view=best", nil)
+			if token != "" {
+				req.Header.Set("Authorization", "Bearer "+token)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			return resp.StatusCode, b
+		}
+		if status, body := get(""); status != 401 || errorCode(t, body) != "token-missing" {
+			t.Errorf("no token: %d %s", status, body)
+		}
+		if status, body := get("guess"); status != 401 || errorCode(t, body) != "token-invalid" {
+			t.Errorf("wrong token: %d %s", status, body)
+		}
+		status, body := get("s3cret-viewer")
+		var res tally.Results
+		if status != 200 || json.Unmarshal(body, &res) != nil || res.Contests[0].Total.Valid != 594 {
+			t.Errorf("viewer: %d %s", status, strings.TrimSpace(string(body))[:min(200, len(body))])
+		}
+	})
+}
