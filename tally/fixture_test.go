@@ -2,8 +2,6 @@ package tally_test
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/binary"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -12,6 +10,7 @@ import (
 
 	"github.com/wahlkoffer/wahlkoffer/ballot"
 	"github.com/wahlkoffer/wahlkoffer/ballot/seal"
+	"github.com/wahlkoffer/wahlkoffer/ballot/seal/sealtest"
 	"github.com/wahlkoffer/wahlkoffer/tally"
 	"github.com/wahlkoffer/wahlkoffer/tally/store"
 )
@@ -19,36 +18,7 @@ import (
 // electionDay is the example town's election day, 18:30 Berlin time.
 var electionDay = time.Date(2026, 3, 8, 17, 30, 0, 0, time.UTC)
 
-// detRand is a deterministic byte stream, so keys and signatures are the
-// same in every run.
-type detRand struct {
-	label string
-	n     uint64
-	buf   []byte
-}
-
-func (r *detRand) Read(p []byte) (int, error) {
-	for i := range p {
-		if len(r.buf) == 0 {
-			var ctr [8]byte
-			binary.BigEndian.PutUint64(ctr[:], r.n)
-			r.n++
-			sum := sha256.Sum256(append([]byte(r.label), ctr[:]...))
-			r.buf = sum[:]
-		}
-		p[i], r.buf = r.buf[0], r.buf[1:]
-	}
-	return len(p), nil
-}
-
-func signer(t testing.TB, label string) seal.Signer {
-	t.Helper()
-	s, err := seal.GenerateSigner(&detRand{label: label})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
+func signer(t testing.TB, label string) seal.Signer { return sealtest.Signer(t, label) }
 
 // station is an enrolled laptop of the fixture.
 type station struct {

@@ -3,8 +3,6 @@ package evidence_test
 import (
 	"bytes"
 	"crypto/ed25519"
-	"crypto/sha256"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -15,43 +13,12 @@ import (
 	"github.com/wahlkoffer/wahlkoffer/ballot"
 	"github.com/wahlkoffer/wahlkoffer/ballot/evidence"
 	"github.com/wahlkoffer/wahlkoffer/ballot/seal"
+	"github.com/wahlkoffer/wahlkoffer/ballot/seal/sealtest"
 )
 
-// detRand is a deterministic byte stream (SHA-256 in counter mode over a
-// label), so that keys, and with Ed25519 every signature and so every
-// evidence file, are the same in every run: the committed fuzz seeds stay
-// valid.
-type detRand struct {
-	label string
-	n     uint64
-	buf   []byte
-}
+func newDetRand(label string) io.Reader { return sealtest.Rand(label) }
 
-func newDetRand(label string) io.Reader { return &detRand{label: label} }
-
-func (r *detRand) Read(p []byte) (int, error) {
-	for i := range p {
-		if len(r.buf) == 0 {
-			var ctr [8]byte
-			binary.BigEndian.PutUint64(ctr[:], r.n)
-			r.n++
-			sum := sha256.Sum256(append([]byte(r.label), ctr[:]...))
-			r.buf = sum[:]
-		}
-		p[i] = r.buf[0]
-		r.buf = r.buf[1:]
-	}
-	return len(p), nil
-}
-
-func testSigner(tb testing.TB, label string) seal.Signer {
-	tb.Helper()
-	s, err := seal.GenerateSigner(newDetRand(label))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return s
-}
+func testSigner(tb testing.TB, label string) seal.Signer { return sealtest.Signer(tb, label) }
 
 // entry is one line of records: an envelope and its receipt.
 type entry struct{ envelope, receipt []byte }

@@ -1,8 +1,6 @@
 package kit_test
 
 import (
-	"crypto/sha256"
-	"encoding/binary"
 	"errors"
 	"io"
 	"os"
@@ -12,6 +10,7 @@ import (
 
 	"github.com/wahlkoffer/wahlkoffer/ballot/kit"
 	"github.com/wahlkoffer/wahlkoffer/ballot/seal"
+	"github.com/wahlkoffer/wahlkoffer/ballot/seal/sealtest"
 )
 
 // testWorkFactor keeps scrypt at about a millisecond, so that the suite
@@ -20,39 +19,9 @@ const testWorkFactor = 10
 
 var fast = kit.SealOptions{WorkFactor: testWorkFactor}
 
-// detRand is a deterministic byte stream (SHA-256 in counter mode over a
-// label), so that keys and PINs are the same in every run.
-type detRand struct {
-	label string
-	n     uint64
-	buf   []byte
-}
+func newDetRand(label string) io.Reader { return sealtest.Rand(label) }
 
-func newDetRand(label string) io.Reader { return &detRand{label: label} }
-
-func (r *detRand) Read(p []byte) (int, error) {
-	for i := range p {
-		if len(r.buf) == 0 {
-			var ctr [8]byte
-			binary.BigEndian.PutUint64(ctr[:], r.n)
-			r.n++
-			sum := sha256.Sum256(append([]byte(r.label), ctr[:]...))
-			r.buf = sum[:]
-		}
-		p[i] = r.buf[0]
-		r.buf = r.buf[1:]
-	}
-	return len(p), nil
-}
-
-func testSigner(tb testing.TB, label string) seal.Signer {
-	tb.Helper()
-	s, err := seal.GenerateSigner(newDetRand(label))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return s
-}
+func testSigner(tb testing.TB, label string) seal.Signer { return sealtest.Signer(tb, label) }
 
 func testPIN(tb testing.TB, label string) string {
 	tb.Helper()

@@ -1,8 +1,6 @@
 package seal_test
 
 import (
-	"crypto/sha256"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"io"
@@ -11,43 +9,12 @@ import (
 
 	"github.com/wahlkoffer/wahlkoffer/ballot"
 	"github.com/wahlkoffer/wahlkoffer/ballot/seal"
+	"github.com/wahlkoffer/wahlkoffer/ballot/seal/sealtest"
 )
 
-// detRand is a deterministic byte stream (SHA-256 in counter mode over a
-// label), so that keys, and with Ed25519 every signature, are the same in
-// every run and the committed fuzz seeds stay valid.
-type detRand struct {
-	label string
-	n     uint64
-	buf   []byte
-}
+func newDetRand(label string) io.Reader { return sealtest.Rand(label) }
 
-func newDetRand(label string) io.Reader { return &detRand{label: label} }
-
-func (r *detRand) Read(p []byte) (int, error) {
-	for i := range p {
-		if len(r.buf) == 0 {
-			var ctr [8]byte
-			binary.BigEndian.PutUint64(ctr[:], r.n)
-			r.n++
-			sum := sha256.Sum256(append([]byte(r.label), ctr[:]...))
-			r.buf = sum[:]
-		}
-		p[i] = r.buf[0]
-		r.buf = r.buf[1:]
-	}
-	return len(p), nil
-}
-
-// testSigner returns the deterministic signer named label.
-func testSigner(tb testing.TB, label string) seal.Signer {
-	tb.Helper()
-	s, err := seal.GenerateSigner(newDetRand(label))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return s
-}
+func testSigner(tb testing.TB, label string) seal.Signer { return sealtest.Signer(tb, label) }
 
 func testRing(tb testing.TB, signers ...seal.Signer) seal.Keys {
 	tb.Helper()
