@@ -29,7 +29,12 @@ enrolled station keys and every signed record, and computes results.
 key signs the election package and every receipt; it lives in a file beside a
 SQLite store (STORE.office-key.pem) unless --office-key names another.`,
 	}
-	cmd.AddCommand(NewCmdInit(io, nil), NewCmdEnroll(io, nil), NewCmdServe(io, nil), NewCmdImport(io, nil), NewCmdResults(io, nil))
+	// One line per command, in the order of the help text.
+	cmd.AddCommand(NewCmdInit(io, nil))
+	cmd.AddCommand(NewCmdEnroll(io, nil))
+	cmd.AddCommand(NewCmdServe(io, nil))
+	cmd.AddCommand(NewCmdImport(io, nil))
+	cmd.AddCommand(NewCmdResults(io, nil))
 	return cmd
 }
 
