@@ -161,6 +161,11 @@ func (s *Service) accept(ctx context.Context, tx store.Tx, opened seal.OpenedRec
 	// Another record with a sequence number already used: the station
 	// signed two different things as one. Keep both, accept neither twice.
 	if prior, err := tx.EnvelopeBySeq(ctx, h.Station, h.Seq); err == nil {
+		if prior.ContentHash == opened.ContentHash {
+			// Committed by a concurrent transaction since the lookups
+			// above (they run at read committed): the same record.
+			return Accepted{Receipt: prior.Receipt, Duplicate: true}, nil, nil
+		}
 		if err := tx.InsertEquivocation(ctx, store.Equivocation{Station: h.Station, District: h.District, Seq: h.Seq,
 			FirstHash: prior.Hash, SecondHash: opened.EnvelopeHash, DetectedAt: now}); err != nil {
 			return Accepted{}, nil, err
