@@ -5,7 +5,6 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"testing"
 	"time"
@@ -16,7 +15,6 @@ import (
 	"github.com/wahlkoffer/wahlkoffer/ballot/seal/sealtest"
 )
 
-func newDetRand(label string) io.Reader { return sealtest.Rand(label) }
 
 func testSigner(tb testing.TB, label string) seal.Signer { return sealtest.Signer(tb, label) }
 

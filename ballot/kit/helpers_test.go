@@ -2,7 +2,6 @@ package kit_test
 
 import (
 	"errors"
-	"io"
 	"os"
 	"sync"
 	"testing"
@@ -19,13 +18,12 @@ const testWorkFactor = 10
 
 var fast = kit.SealOptions{WorkFactor: testWorkFactor}
 
-func newDetRand(label string) io.Reader { return sealtest.Rand(label) }
 
 func testSigner(tb testing.TB, label string) seal.Signer { return sealtest.Signer(tb, label) }
 
 func testPIN(tb testing.TB, label string) string {
 	tb.Helper()
-	pin, err := kit.GeneratePIN(newDetRand(label))
+	pin, err := kit.GeneratePIN(sealtest.Rand(label))
 	if err != nil {
 		tb.Fatal(err)
 	}

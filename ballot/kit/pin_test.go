@@ -46,7 +46,7 @@ func TestGeneratePINDeterministic(t *testing.T) {
 	}
 }
 
-// goldenPIN is GeneratePIN(newDetRand("same")).
+// goldenPIN is GeneratePIN(sealtest.Rand("same")).
 const goldenPIN = "8031-5913-7941-7001"
 
 func TestGeneratePINRejectionSampling(t *testing.T) {

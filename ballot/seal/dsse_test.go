@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/wahlkoffer/wahlkoffer/ballot/seal"
+	"github.com/wahlkoffer/wahlkoffer/ballot/seal/sealtest"
 )
 
 // The example of the DSSE protocol spec (protocol.md, "Test vectors").
@@ -71,7 +72,7 @@ func TestSignIsCompactDeterministicAndOrdered(t *testing.T) {
 
 func seedOf(t *testing.T, label string) []byte {
 	seed := make([]byte, ed25519.SeedSize)
-	if _, err := newDetRand(label).Read(seed); err != nil {
+	if _, err := sealtest.Rand(label).Read(seed); err != nil {
 		t.Fatal(err)
 	}
 	return seed

@@ -3,7 +3,6 @@ package seal_test
 import (
 	"encoding/json"
 	"errors"
-	"io"
 	"testing"
 	"time"
 
@@ -12,7 +11,6 @@ import (
 	"github.com/wahlkoffer/wahlkoffer/ballot/seal/sealtest"
 )
 
-func newDetRand(label string) io.Reader { return sealtest.Rand(label) }
 
 func testSigner(tb testing.TB, label string) seal.Signer { return sealtest.Signer(tb, label) }
 
