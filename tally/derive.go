@@ -70,7 +70,7 @@ func (s *Service) applyCount(ctx context.Context, tx store.Tx, h ballot.Header, 
 		}
 	}
 	old := current[c.Stage]
-	if old != nil && (old.Version > c.Version || old.Version == c.Version && old.Seq >= h.Seq) {
+	if !supersedes(c.Version, h.Seq, old) {
 		return nil // an older version arriving late: kept, not current
 	}
 	numbers := ballot.Totals{}
@@ -88,6 +88,13 @@ func (s *Service) applyCount(ctx context.Context, tx store.Tx, h ballot.Header, 
 	current[c.Stage] = next
 	deltas[ViewBest] = diff(bestBefore, best(current[ballot.StageQuick], current[ballot.StageFinal]))
 	return tx.AddAggregates(ctx, s.aggregateDeltas(h.District, c.Contest, deltas))
+}
+
+// supersedes reports whether a count (its version and its record's
+// sequence number) takes the place of the current one (nil: none yet).
+// Store and replay both decide by it, so they cannot disagree.
+func supersedes(version int, seq uint64, current *store.CurrentCount) bool {
+	return current == nil || version > current.Version || version == current.Version && seq > current.Seq
 }
 
 func best(quick, final *store.CurrentCount) *store.CurrentCount {

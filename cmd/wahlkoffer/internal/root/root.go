@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/wahlkoffer/wahlkoffer/cmd/wahlkoffer/internal/audit"
 	"github.com/wahlkoffer/wahlkoffer/cmd/wahlkoffer/internal/cmdutil"
 	"github.com/wahlkoffer/wahlkoffer/cmd/wahlkoffer/internal/election"
 	"github.com/wahlkoffer/wahlkoffer/cmd/wahlkoffer/internal/seats"
@@ -72,6 +73,7 @@ official sheets.`,
 		election.NewCmdElection(io),
 		seats.NewCmdSeats(io, nil),
 		tallycmd.NewCmdTally(io),
+		audit.NewCmdAudit(io, nil),
 	)
 	return cmd
 }

@@ -35,6 +35,8 @@ SQLite store (STORE.office-key.pem) unless --office-key names another.`,
 	cmd.AddCommand(NewCmdServe(io, nil))
 	cmd.AddCommand(NewCmdImport(io, nil))
 	cmd.AddCommand(NewCmdResults(io, nil))
+	cmd.AddCommand(NewCmdVerify(io, nil))
+	cmd.AddCommand(NewCmdExportEvidence(io, nil))
 	return cmd
 }
 

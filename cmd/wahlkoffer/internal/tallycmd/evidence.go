@@ -1,0 +1,116 @@
+package tallycmd
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wahlkoffer/wahlkoffer/ballot/evidence"
+	"github.com/wahlkoffer/wahlkoffer/cmd/wahlkoffer/internal/cmdutil"
+	"github.com/wahlkoffer/wahlkoffer/tally"
+)
+
+// ExportEvidenceOptions are the flags of `tally export-evidence`.
+type ExportEvidenceOptions struct {
+	IO    cmdutil.IO
+	Flags storeFlags
+	Out   string
+	Force bool
+}
+
+// NewCmdExportEvidence builds `tally export-evidence`.
+func NewCmdExportEvidence(io cmdutil.IO, runF func(*ExportEvidenceOptions) error) *cobra.Command {
+	opts := &ExportEvidenceOptions{IO: io}
+	cmd := &cobra.Command{
+		Use:   "export-evidence --store STORE --out FILE",
+		Short: "Write the signed evidence file that observers audit",
+		Long: `Writes the evidence file: the signed election package, every station key
+ever enrolled, every accepted envelope with the office's receipt, in the order
+of acceptance, and a manifest signed by the office key that binds them all.
+"wahlkoffer audit FILE" recomputes the results from it with no store.
+
+The file is read back and verified before it takes its name; a failed export
+leaves nothing behind. An existing FILE is only replaced with --force.`,
+		Example: `  wahlkoffer tally export-evidence --store tally.db --out musterstadt-2026.evidence
+  wahlkoffer audit musterstadt-2026.evidence`,
+		Args: cmdutil.ExactArgs(0),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := opts.Flags.check(); err != nil {
+				return err
+			}
+			if opts.Out == "" {
+				return cmdutil.Usagef("--out is required")
+			}
+			if _, err := os.Stat(opts.Out); err == nil && !opts.Force {
+				return cmdutil.Usagef("%s exists; use --force to replace it", opts.Out)
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return exportEvidenceRun(cmd.Context(), opts)
+		},
+	}
+	opts.Flags.add(cmd)
+	cmd.Flags().StringVar(&opts.Out, "out", "", "the evidence file to write (required)")
+	cmd.Flags().BoolVar(&opts.Force, "force", false, "replace an existing file")
+	return cmd
+}
+
+func exportEvidenceRun(ctx context.Context, opts *ExportEvidenceOptions) (err error) {
+	office, err := opts.Flags.readOfficeKey()
+	if err != nil {
+		return err
+	}
+	st, err := opts.Flags.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	svc, err := tally.New(ctx, st, office, tally.Options{Logger: discardLogger()})
+	if err != nil {
+		return err
+	}
+
+	dir, base := filepath.Split(opts.Out)
+	if dir == "" {
+		dir = "."
+	}
+	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	n, err := svc.ExportEvidence(ctx, tmp)
+	if err != nil {
+		return fmt.Errorf("export evidence: %w", err)
+	}
+	if err = tmp.Sync(); err != nil {
+		return err
+	}
+	if _, err = tmp.Seek(0, 0); err != nil {
+		return err
+	}
+	sum, err := evidence.Read(tmp, office.Public(), nil)
+	if err != nil {
+		return fmt.Errorf("the exported file does not verify, nothing written: %w", err)
+	}
+	if sum.Count != uint64(n) {
+		return fmt.Errorf("the exported file holds %d records, %d were written; nothing written", sum.Count, n)
+	}
+	if err = tmp.Close(); err != nil {
+		return err
+	}
+	if err = os.Rename(tmp.Name(), opts.Out); err != nil {
+		return err
+	}
+	fmt.Fprintf(opts.IO.Out, "%s: %d records, office key %s, chain %s\n", opts.Out, n, office.KeyID(), sum.Chain)
+	return nil
+}

@@ -1,0 +1,362 @@
+package tally
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/wahlkoffer/wahlkoffer/ballot"
+	"github.com/wahlkoffer/wahlkoffer/ballot/seal"
+	"github.com/wahlkoffer/wahlkoffer/tally/store"
+)
+
+// Replay rebuilds the current counts and the running totals from accepted
+// records alone, in memory: what `tally verify` compares the store with and
+// what `wahlkoffer audit` computes results from.
+//
+// It applies the rule of applyCount: per district, contest and stage the
+// count with the higher version, then the higher sequence number, is
+// current; the views are quick, final and best (the final count where
+// there is one, else the quick one). Since that rule picks the same count
+// whatever the order, Replay's outcome does not depend on the order of
+// Add either; callers still pass records in acceptance order.
+type Replay struct {
+	def      *ballot.Definition
+	district map[string]*ballot.District
+	current  map[store.CountKey]*store.CurrentCount
+	records  int
+	counts   int
+}
+
+// NewReplay starts an empty replay for an election.
+func NewReplay(def *ballot.Definition) *Replay {
+	r := &Replay{def: def, district: make(map[string]*ballot.District, len(def.Districts)),
+		current: map[store.CountKey]*store.CurrentCount{}}
+	for i := range def.Districts {
+		r.district[def.Districts[i].ID] = &def.Districts[i]
+	}
+	return r
+}
+
+// Add takes one accepted record with the hash of its envelope. Records
+// other than counts are counted and otherwise ignored. A record of a
+// district the definition does not know is an error.
+func (r *Replay) Add(rec ballot.Record, envelopeHash string) error {
+	r.records++
+	c, ok := rec.Body.(*ballot.Count)
+	if !ok {
+		return nil
+	}
+	if r.district[rec.District] == nil {
+		return fmt.Errorf("record %d of station %s: district %q is not in the election definition", rec.Seq, rec.Station, rec.District)
+	}
+	r.counts++
+	key := store.CountKey{District: rec.District, Contest: c.Contest, Stage: c.Stage}
+	old := r.current[key]
+	// The precedence rule of applyCount, the same function.
+	if !supersedes(c.Version, rec.Seq, old) {
+		return nil
+	}
+	numbers := ballot.Totals{}
+	numbers.Add(c, +1)
+	r.current[key] = &store.CurrentCount{CountKey: key, Version: c.Version, Seq: rec.Seq,
+		EnvelopeHash: envelopeHash, Numbers: numbers}
+	return nil
+}
+
+// Records returns how many records were added, Counts how many of them
+// were counts.
+func (r *Replay) Records() int { return r.records }
+
+// Counts returns how many of the records added were counts.
+func (r *Replay) Counts() int { return r.counts }
+
+// CurrentCounts returns the current count of every district, contest and
+// stage, sorted by district, contest and stage.
+func (r *Replay) CurrentCounts() []store.CurrentCount {
+	out := make([]store.CurrentCount, 0, len(r.current))
+	for _, c := range r.current {
+		cc := *c
+		cc.Numbers = maps.Clone(c.Numbers)
+		out = append(out, cc)
+	}
+	slices.SortFunc(out, func(a, b store.CurrentCount) int { return compareCountKeys(a.CountKey, b.CountKey) })
+	return out
+}
+
+// Aggregates returns the running totals as store.Reader.Aggregates does:
+// per contest, view, district kind, ward and field, summed over shards,
+// without zero rows, sorted.
+func (r *Replay) Aggregates() []store.AggregateRow {
+	type rowKey struct {
+		contest, view string
+		kind          ballot.DistrictKind
+		ward, field   string
+	}
+	sums := map[rowKey]int64{}
+	add := func(view string, c *store.CurrentCount) {
+		d := r.district[c.District]
+		for field, v := range c.Numbers {
+			sums[rowKey{c.Contest, view, d.Kind, d.Ward, field}] += v
+		}
+	}
+	for key, c := range r.current {
+		add(string(key.Stage), c)
+		switch key.Stage {
+		case ballot.StageFinal:
+			add(ViewBest, c)
+		case ballot.StageQuick:
+			final := key
+			final.Stage = ballot.StageFinal
+			if r.current[final] == nil {
+				add(ViewBest, c)
+			}
+		}
+	}
+	out := make([]store.AggregateRow, 0, len(sums))
+	for k, v := range sums {
+		if v != 0 {
+			out = append(out, store.AggregateRow{Contest: k.contest, View: k.view, DistrictKind: k.kind, Ward: k.ward, Field: k.field, Value: v})
+		}
+	}
+	SortAggregateRows(out)
+	return out
+}
+
+// SortAggregateRows sorts rows by contest, view, district kind, ward and
+// field, the order Replay.Aggregates returns.
+func SortAggregateRows(rows []store.AggregateRow) {
+	slices.SortFunc(rows, compareRows)
+}
+
+func compareRows(a, b store.AggregateRow) int {
+	return cmp.Or(
+		strings.Compare(a.Contest, b.Contest), strings.Compare(a.View, b.View),
+		strings.Compare(string(a.DistrictKind), string(b.DistrictKind)), strings.Compare(a.Ward, b.Ward),
+		strings.Compare(a.Field, b.Field))
+}
+
+func compareCountKeys(a, b store.CountKey) int {
+	return cmp.Or(strings.Compare(a.District, b.District), strings.Compare(a.Contest, b.Contest),
+		strings.Compare(string(a.Stage), string(b.Stage)))
+}
+
+// VerifyReport is what `tally verify` found.
+type VerifyReport struct {
+	Envelopes   int // envelopes verified
+	Counts      int // current counts compared
+	Aggregates  int // aggregate rows compared (non-zero, stored or recomputed)
+	Differences []Difference
+	Elapsed     time.Duration // how long the verification took
+}
+
+// OK reports whether nothing differed.
+func (r VerifyReport) OK() bool { return len(r.Differences) == 0 }
+
+// Difference is one thing the store says that its envelopes do not: an
+// envelope that no longer verifies, or a current count or an aggregate
+// row that differs from the one recomputed from the envelopes.
+type Difference struct {
+	Kind       string // "envelope", "count" or "aggregate"
+	Subject    string // which envelope, count or row
+	Stored     string // what the store holds ("" when it holds nothing)
+	Recomputed string // what the envelopes give ("" when nothing)
+}
+
+func (d Difference) String() string {
+	if d.Kind == "envelope" {
+		return fmt.Sprintf("envelope %s: %s", d.Subject, d.Stored)
+	}
+	return fmt.Sprintf("%s %s: stored %s, recomputed %s", d.Kind, d.Subject, orNone(d.Stored), orNone(d.Recomputed))
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+// Verify re-verifies every stored envelope (its station signature with the
+// key it was enrolled under, the office's receipt and that the receipt
+// covers it) and recomputes every current count and aggregate row from the
+// envelopes alone with Replay. Each difference is in the report; the
+// error is only for a store that cannot be read.
+func (s *Service) Verify(ctx context.Context) (VerifyReport, error) {
+	start := time.Now()
+	var rep VerifyReport
+	stationKeys, err := s.store.StationKeys(ctx)
+	if err != nil {
+		return rep, err
+	}
+	keys := seal.Keys{}
+	for _, k := range stationKeys {
+		if _, err := keys.Add(k.PublicKey); err != nil {
+			return rep, fmt.Errorf("station key %s: %w", k.KeyID, err)
+		}
+	}
+	replay := NewReplay(s.def)
+	bad := func(e store.Envelope, format string, args ...any) {
+		rep.Differences = append(rep.Differences, Difference{Kind: "envelope",
+			Subject: fmt.Sprintf("%s (station %s, seq %d)", short(e.Hash), e.Station, e.Seq), Stored: fmt.Sprintf(format, args...)})
+	}
+	err = s.store.Envelopes(ctx, func(e store.Envelope) error {
+		rep.Envelopes++
+		if h := seal.EnvelopeHash(e.Bytes); h != e.Hash {
+			bad(e, "the bytes hash to %s", short(h))
+			return nil
+		}
+		opened, err := seal.OpenRecord(e.Bytes, keys)
+		if err != nil {
+			bad(e, "does not verify: %v", err)
+			return nil
+		}
+		h := opened.Record.Header
+		switch {
+		case opened.KeyID != e.KeyID:
+			bad(e, "signed by key %s, stored as signed by %s", short(string(opened.KeyID)), short(string(e.KeyID)))
+			return nil
+		case h.District != e.District || h.Station != e.Station || h.Seq != e.Seq || h.Kind != e.Kind:
+			bad(e, "the record names district %s, station %s, seq %d, kind %s; the store %s, %s, %d, %s",
+				h.District, h.Station, h.Seq, h.Kind, e.District, e.Station, e.Seq, e.Kind)
+			return nil
+		}
+		receipt, err := seal.OpenReceipt(e.Receipt, s.election.OfficePublicKey)
+		switch {
+		case err != nil:
+			bad(e, "the receipt does not verify: %v", err)
+			return nil
+		case !receipt.Covers(e.Bytes):
+			bad(e, "the receipt does not cover the envelope")
+			return nil
+		case receipt.District != h.District || receipt.Station != h.Station || receipt.Seq != h.Seq:
+			bad(e, "the receipt names district %s, station %s, seq %d", receipt.District, receipt.Station, receipt.Seq)
+			return nil
+		}
+		rec, err := ballot.DecodeRecord(opened.Record)
+		if err != nil {
+			bad(e, "the record does not decode: %v", err)
+			return nil
+		}
+		if err := replay.Add(rec, e.Hash); err != nil {
+			bad(e, "%v", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return rep, err
+	}
+
+	stored, err := s.store.CurrentCounts(ctx)
+	if err != nil {
+		return rep, err
+	}
+	rep.Counts, rep.Differences = compareCounts(stored, replay.CurrentCounts(), rep.Differences)
+
+	rows, err := s.store.Aggregates(ctx)
+	if err != nil {
+		return rep, err
+	}
+	rep.Aggregates, rep.Differences = compareAggregates(rows, replay.Aggregates(), rep.Differences)
+	rep.Elapsed = time.Since(start)
+	return rep, nil
+}
+
+func compareCounts(stored, recomputed []store.CurrentCount, diffs []Difference) (int, []Difference) {
+	describe := func(c *store.CurrentCount) string {
+		if c == nil {
+			return ""
+		}
+		return fmt.Sprintf("version %d seq %d envelope %s %s", c.Version, c.Seq, short(c.EnvelopeHash), formatNumbers(c.Numbers))
+	}
+	byKey := map[store.CountKey]*store.CurrentCount{}
+	for i := range stored {
+		byKey[stored[i].CountKey] = &stored[i]
+	}
+	seen := map[store.CountKey]bool{}
+	keys := []store.CountKey{}
+	for i := range recomputed {
+		keys = append(keys, recomputed[i].CountKey)
+	}
+	for i := range stored {
+		keys = append(keys, stored[i].CountKey)
+	}
+	again := map[store.CountKey]*store.CurrentCount{}
+	for i := range recomputed {
+		again[recomputed[i].CountKey] = &recomputed[i]
+	}
+	slices.SortFunc(keys, compareCountKeys)
+	n := 0
+	for _, k := range keys {
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		n++
+		a, b := byKey[k], again[k]
+		if a != nil && b != nil && a.Version == b.Version && a.Seq == b.Seq && a.EnvelopeHash == b.EnvelopeHash &&
+			formatNumbers(a.Numbers) == formatNumbers(b.Numbers) {
+			continue
+		}
+		diffs = append(diffs, Difference{Kind: "count", Subject: fmt.Sprintf("district %s contest %s stage %s", k.District, k.Contest, k.Stage),
+			Stored: describe(a), Recomputed: describe(b)})
+	}
+	return n, diffs
+}
+
+// formatNumbers spells numbers in field order, without zeros.
+func formatNumbers(m map[string]int64) string {
+	var b strings.Builder
+	b.WriteByte('{')
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		if m[k] == 0 {
+			continue
+		}
+		if b.Len() > 1 {
+			b.WriteByte(' ')
+		}
+		fmt.Fprintf(&b, "%s=%d", k, m[k])
+	}
+	b.WriteByte('}')
+	return b.String()
+}
+
+func compareAggregates(stored, recomputed []store.AggregateRow, diffs []Difference) (int, []Difference) {
+	type rowKey struct {
+		contest, view string
+		kind          ballot.DistrictKind
+		ward, field   string
+	}
+	keyOf := func(r store.AggregateRow) rowKey { return rowKey{r.Contest, r.View, r.DistrictKind, r.Ward, r.Field} }
+	a, b := map[rowKey]int64{}, map[rowKey]int64{}
+	var all []store.AggregateRow
+	for _, r := range stored {
+		a[keyOf(r)] += r.Value
+		all = append(all, r)
+	}
+	for _, r := range recomputed {
+		b[keyOf(r)] += r.Value
+		all = append(all, r)
+	}
+	SortAggregateRows(all)
+	seen := map[rowKey]bool{}
+	n := 0
+	for _, r := range all {
+		k := keyOf(r)
+		if seen[k] || a[k] == 0 && b[k] == 0 {
+			continue
+		}
+		seen[k] = true
+		n++
+		if a[k] != b[k] {
+			diffs = append(diffs, Difference{Kind: "aggregate",
+				Subject: fmt.Sprintf("contest %s view %s %s ward %q field %s", k.contest, k.view, k.kind, k.ward, k.field),
+				Stored:  fmt.Sprint(a[k]), Recomputed: fmt.Sprint(b[k])})
+		}
+	}
+	return n, diffs
+}
