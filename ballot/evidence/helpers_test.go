@@ -15,7 +15,6 @@ import (
 	"github.com/wahlkoffer/wahlkoffer/ballot/seal/sealtest"
 )
 
-
 func testSigner(tb testing.TB, label string) seal.Signer { return sealtest.Signer(tb, label) }
 
 // entry is one line of records: an envelope and its receipt.

@@ -18,7 +18,6 @@ const testWorkFactor = 10
 
 var fast = kit.SealOptions{WorkFactor: testWorkFactor}
 
-
 func testSigner(tb testing.TB, label string) seal.Signer { return sealtest.Signer(tb, label) }
 
 func testPIN(tb testing.TB, label string) string {

@@ -11,7 +11,6 @@ import (
 	"github.com/wahlkoffer/wahlkoffer/ballot/seal/sealtest"
 )
 
-
 func testSigner(tb testing.TB, label string) seal.Signer { return sealtest.Signer(tb, label) }
 
 func testRing(tb testing.TB, signers ...seal.Signer) seal.Keys {

@@ -6,8 +6,6 @@ package httpapi
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
@@ -23,11 +21,11 @@ import (
 	"github.com/wahlkoffer/wahlkoffer/tally/store"
 )
 
-// Roles of office tokens, from least to most.
+// Roles of office tokens (tally.TokenRole*), from least to most.
 const (
-	RoleViewer = "viewer"
-	RoleOffice = "office"
-	RoleAdmin  = "admin"
+	RoleViewer = tally.TokenRoleViewer
+	RoleOffice = tally.TokenRoleOffice
+	RoleAdmin  = tally.TokenRoleAdmin
 )
 
 var roleRank = map[string]int{RoleViewer: 1, RoleOffice: 2, RoleAdmin: 3}
@@ -161,11 +159,8 @@ func (h *Handler) office(role string, next http.HandlerFunc) http.Handler {
 	})
 }
 
-// HashToken is how token secrets are stored: hex SHA-256.
-func HashToken(secret string) string {
-	sum := sha256.Sum256([]byte(secret))
-	return hex.EncodeToString(sum[:])
-}
+// HashToken is how token secrets are stored (tally.HashToken).
+func HashToken(secret string) string { return tally.HashToken(secret) }
 
 // Serve listens on addr until ctx ends, then shuts down gracefully:
 // requests in flight finish (up to drain), so nothing acknowledged is cut

@@ -36,7 +36,9 @@ votes and the votes per option, with the seats or the winner or runoff.
 --view best (default) takes each district's final record where there is one
 and its quick report otherwise; final and quick take only those.`,
 		Example: `  wahlkoffer tally results --store tally.db
-  wahlkoffer tally results --store tally.db --view final --format json`,
+  wahlkoffer tally results --store tally.db --view final --format json
+  wahlkoffer tally results --store tally.db --format csv > ergebnisse.csv
+  wahlkoffer tally results --store tally.db --view final --format nist > results.nist.json`,
 		Args: cmdutil.ExactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			lang, err := cmdutil.Lang(cmd)
@@ -48,9 +50,9 @@ and its quick report otherwise; final and quick take only those.`,
 				return err
 			}
 			switch opts.Format {
-			case "text", "json":
+			case "text", "json", "csv", "nist":
 			default:
-				return cmdutil.Usagef("--format %q: use text or json", opts.Format)
+				return cmdutil.Usagef("--format %q: use text, json, csv or nist", opts.Format)
 			}
 			if runF != nil {
 				return runF(opts)
@@ -60,7 +62,7 @@ and its quick report otherwise; final and quick take only those.`,
 	}
 	opts.Flags.add(cmd)
 	cmd.Flags().StringVar(&opts.View, "view", tally.ViewBest, "best, final or quick")
-	cmd.Flags().StringVar(&opts.Format, "format", "text", "text or json")
+	cmd.Flags().StringVar(&opts.Format, "format", "text", "text, json, csv (open-data layout) or nist (NIST SP 1500-100 JSON)")
 	return cmd
 }
 
@@ -77,6 +79,17 @@ func resultsRun(ctx context.Context, opts *ResultsOptions) error {
 	svc, err := tally.New(ctx, st, office, tally.Options{})
 	if err != nil {
 		return err
+	}
+	switch opts.Format {
+	case "csv", "nist":
+		x, err := svc.Export(ctx, opts.View)
+		if err != nil {
+			return cmdutil.Usagef("%v", err)
+		}
+		if opts.Format == "csv" {
+			return tally.WriteCSV(opts.IO.Out, x)
+		}
+		return tally.WriteNIST(opts.IO.Out, x)
 	}
 	res, err := svc.Results(ctx, opts.View)
 	if err != nil {

@@ -35,6 +35,9 @@ SQLite store (STORE.office-key.pem) unless --office-key names another.`,
 	cmd.AddCommand(NewCmdServe(io, nil))
 	cmd.AddCommand(NewCmdImport(io, nil))
 	cmd.AddCommand(NewCmdResults(io, nil))
+	cmd.AddCommand(NewCmdStatus(io, nil))
+	cmd.AddCommand(NewCmdCertify(io, nil))
+	cmd.AddCommand(NewCmdToken(io, nil))
 	cmd.AddCommand(NewCmdVerify(io, nil))
 	cmd.AddCommand(NewCmdExportEvidence(io, nil))
 	return cmd
