@@ -64,11 +64,11 @@ already certified (or, with --revoke, is not) is refused with exit code 3.`,
 }
 
 func certifyRun(ctx context.Context, opts *CertifyOptions) error {
-	svc, closeFn, err := opts.Flags.openService(ctx)
+	svc, st, err := opts.Flags.openService(ctx, nil)
 	if err != nil {
 		return err
 	}
-	defer closeFn()
+	defer st.Close()
 	contests := []string{opts.Contest}
 	if opts.All {
 		contests = svc.ContestIDs()

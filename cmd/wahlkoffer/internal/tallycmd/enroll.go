@@ -91,19 +91,11 @@ replacement. --all enrolls every district into the folder --out.`,
 }
 
 func enrollRun(ctx context.Context, opts *EnrollOptions) error {
-	office, err := opts.Flags.readOfficeKey()
-	if err != nil {
-		return err
-	}
-	st, err := opts.Flags.open(ctx)
+	svc, st, err := opts.Flags.openService(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	svc, err := tally.New(ctx, st, office, tally.Options{Logger: discardLogger()})
-	if err != nil {
-		return err
-	}
 	if opts.Revoke {
 		n, err := svc.RevokeDistrict(ctx, opts.District, opts.Reason)
 		if err != nil {

@@ -9,8 +9,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wahlkoffer/wahlkoffer/ballot/evidence"
+	"github.com/wahlkoffer/wahlkoffer/ballot/seal"
 	"github.com/wahlkoffer/wahlkoffer/cmd/wahlkoffer/internal/cmdutil"
-	"github.com/wahlkoffer/wahlkoffer/tally"
 )
 
 // ExportEvidenceOptions are the flags of `tally export-evidence`.
@@ -60,19 +60,11 @@ leaves nothing behind. An existing FILE is only replaced with --force.`,
 }
 
 func exportEvidenceRun(ctx context.Context, opts *ExportEvidenceOptions) (err error) {
-	office, err := opts.Flags.readOfficeKey()
-	if err != nil {
-		return err
-	}
-	st, err := opts.Flags.open(ctx)
+	svc, st, err := opts.Flags.openService(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	svc, err := tally.New(ctx, st, office, tally.Options{Logger: discardLogger()})
-	if err != nil {
-		return err
-	}
 
 	dir, base := filepath.Split(opts.Out)
 	if dir == "" {
@@ -98,7 +90,7 @@ func exportEvidenceRun(ctx context.Context, opts *ExportEvidenceOptions) (err er
 	if _, err = tmp.Seek(0, 0); err != nil {
 		return err
 	}
-	sum, err := evidence.Read(tmp, office.Public(), nil)
+	sum, err := evidence.Read(tmp, svc.Election().OfficePublicKey, nil)
 	if err != nil {
 		return fmt.Errorf("the exported file does not verify, nothing written: %w", err)
 	}
@@ -111,6 +103,6 @@ func exportEvidenceRun(ctx context.Context, opts *ExportEvidenceOptions) (err er
 	if err = os.Rename(tmp.Name(), opts.Out); err != nil {
 		return err
 	}
-	fmt.Fprintf(opts.IO.Out, "%s: %d records, office key %s, chain %s\n", opts.Out, n, office.KeyID(), sum.Chain)
+	fmt.Fprintf(opts.IO.Out, "%s: %d records, office key %s, chain %s\n", opts.Out, n, seal.KeyIDOf(svc.Election().OfficePublicKey), sum.Chain)
 	return nil
 }

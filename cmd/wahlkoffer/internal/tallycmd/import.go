@@ -57,19 +57,11 @@ nothing. The exit code is 3 if any record was refused.`,
 type importTally map[string]int
 
 func importRun(ctx context.Context, opts *ImportOptions) error {
-	office, err := opts.Flags.readOfficeKey()
-	if err != nil {
-		return err
-	}
-	st, err := opts.Flags.open(ctx)
+	svc, st, err := opts.Flags.openService(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	svc, err := tally.New(ctx, st, office, tally.Options{Logger: discardLogger()})
-	if err != nil {
-		return err
-	}
 	all := importTally{}
 	refused := 0
 	for _, path := range opts.Bundles {

@@ -67,19 +67,11 @@ and its quick report otherwise; final and quick take only those.`,
 }
 
 func resultsRun(ctx context.Context, opts *ResultsOptions) error {
-	office, err := opts.Flags.readOfficeKey()
-	if err != nil {
-		return err
-	}
-	st, err := opts.Flags.open(ctx)
+	svc, st, err := opts.Flags.openService(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	svc, err := tally.New(ctx, st, office, tally.Options{})
-	if err != nil {
-		return err
-	}
 	switch opts.Format {
 	case "csv", "nist":
 		x, err := svc.Export(ctx, opts.View)

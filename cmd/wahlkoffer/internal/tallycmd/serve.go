@@ -12,7 +12,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wahlkoffer/wahlkoffer/cmd/wahlkoffer/internal/cmdutil"
-	"github.com/wahlkoffer/wahlkoffer/tally"
 	"github.com/wahlkoffer/wahlkoffer/tally/httpapi"
 )
 
@@ -69,20 +68,12 @@ finish and exits. Several serve processes may share one PostgreSQL store.`,
 func serveRun(ctx context.Context, opts *ServeOptions) error {
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	office, err := opts.Flags.readOfficeKey()
-	if err != nil {
-		return err
-	}
-	st, err := opts.Flags.open(ctx)
+	log := slog.New(slog.NewJSONHandler(opts.IO.ErrOut, nil))
+	svc, st, err := opts.Flags.openService(ctx, log)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	log := slog.New(slog.NewJSONHandler(opts.IO.ErrOut, nil))
-	svc, err := tally.New(ctx, st, office, tally.Options{Logger: log})
-	if err != nil {
-		return err
-	}
 	scheme := "http"
 	if opts.TLSCert != "" {
 		scheme = "https"

@@ -58,31 +58,12 @@ signed two records with one sequence number), which the office must look at.`,
 	return cmd
 }
 
-// openService opens the store and the service on it; close closes the
-// store.
-func (f *storeFlags) openService(ctx context.Context) (svc *tally.Service, closeFn func(), err error) {
-	office, err := f.readOfficeKey()
-	if err != nil {
-		return nil, nil, err
-	}
-	st, err := f.open(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	svc, err = tally.New(ctx, st, office, tally.Options{Logger: discardLogger()})
-	if err != nil {
-		st.Close()
-		return nil, nil, err
-	}
-	return svc, func() { st.Close() }, nil
-}
-
 func statusRun(ctx context.Context, opts *StatusOptions) error {
-	svc, closeFn, err := opts.Flags.openService(ctx)
+	svc, st, err := opts.Flags.openService(ctx, nil)
 	if err != nil {
 		return err
 	}
-	defer closeFn()
+	defer st.Close()
 	s, err := svc.Status(ctx)
 	if err != nil {
 		return err

@@ -13,6 +13,7 @@ import (
 
 	"github.com/wahlkoffer/wahlkoffer/ballot/seal"
 	"github.com/wahlkoffer/wahlkoffer/cmd/wahlkoffer/internal/cmdutil"
+	"github.com/wahlkoffer/wahlkoffer/tally"
 	"github.com/wahlkoffer/wahlkoffer/tally/store"
 	"github.com/wahlkoffer/wahlkoffer/tally/store/storeopen"
 )
@@ -109,3 +110,25 @@ func redact(dsn string) string {
 }
 
 func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// openService opens the store and the tally service on it, with the office
+// key; the caller closes the store. log nil discards the service's log.
+func (f *storeFlags) openService(ctx context.Context, log *slog.Logger) (*tally.Service, store.Store, error) {
+	office, err := f.readOfficeKey()
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := f.open(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if log == nil {
+		log = discardLogger()
+	}
+	svc, err := tally.New(ctx, st, office, tally.Options{Logger: log})
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return svc, st, nil
+}

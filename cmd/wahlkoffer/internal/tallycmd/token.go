@@ -66,11 +66,11 @@ reads status, admin may do everything. The creation is in the audit log.`,
 }
 
 func tokenCreateRun(ctx context.Context, opts *TokenCreateOptions) error {
-	svc, closeFn, err := opts.Flags.openService(ctx)
+	svc, st, err := opts.Flags.openService(ctx, nil)
 	if err != nil {
 		return err
 	}
-	defer closeFn()
+	defer st.Close()
 	secret, err := svc.CreateToken(ctx, opts.Name, opts.Role)
 	if err != nil {
 		if tally.CodeOf(err) != "" {

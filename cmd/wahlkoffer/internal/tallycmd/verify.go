@@ -7,7 +7,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wahlkoffer/wahlkoffer/cmd/wahlkoffer/internal/cmdutil"
-	"github.com/wahlkoffer/wahlkoffer/tally"
 )
 
 // VerifyOptions are the flags of `tally verify`.
@@ -44,19 +43,11 @@ envelopes give; the exit code is then 3. A clean store prints one line.`,
 }
 
 func verifyRun(ctx context.Context, opts *VerifyOptions) error {
-	office, err := opts.Flags.readOfficeKey()
-	if err != nil {
-		return err
-	}
-	st, err := opts.Flags.open(ctx)
+	svc, st, err := opts.Flags.openService(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	svc, err := tally.New(ctx, st, office, tally.Options{Logger: discardLogger()})
-	if err != nil {
-		return err
-	}
 	rep, err := svc.Verify(ctx)
 	if err != nil {
 		return err
