@@ -6,9 +6,7 @@ import (
 	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -16,6 +14,7 @@ import (
 	"github.com/wahlkoffer/wahlkoffer/ballot/evidence"
 	"github.com/wahlkoffer/wahlkoffer/ballot/seal"
 	"github.com/wahlkoffer/wahlkoffer/cmd/wahlkoffer/internal/cmdutil"
+	"github.com/wahlkoffer/wahlkoffer/cmd/wahlkoffer/internal/resultstext"
 	"github.com/wahlkoffer/wahlkoffer/tally"
 )
 
@@ -120,41 +119,6 @@ func run(opts *Options) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(res)
 	}
-	writeSummary(opts.IO.Out, sum.Definition, res, opts.Lang)
+	resultstext.Write(opts.IO.Out, sum.Definition, res, opts.Lang)
 	return nil
-}
-
-// writeSummary prints a compact per-contest summary. The full rendering of
-// `tally results` lives unexported in tallycmd; see the package's report
-// on sharing it.
-func writeSummary(w io.Writer, def *ballot.Definition, res tally.Results, lang ballot.Lang) {
-	n := func(v int64) string { return ballot.FormatCount(v, lang) }
-	pct := func(p ballot.Percent) string { return ballot.FormatPercent(p, lang) }
-	fmt.Fprintf(w, "%s (%s), %s\n", res.Title, res.ElectionID, res.View)
-	for _, cr := range res.Contests {
-		t := cr.Total
-		title := t.Contest
-		if c, _, ok := def.Contest(t.Contest); ok {
-			title = c.Title
-		}
-		fmt.Fprintf(w, "\n%s: %s, districts %s / %d, B %s, invalid %s, valid %s\n",
-			title, cr.Status(), n(t.Districts), cr.Districts, n(t.B), n(t.Invalid), n(t.Valid))
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		for _, o := range t.Options {
-			seats := ""
-			if t.Seats != nil {
-				seats = fmt.Sprintf("%d", t.Seats.ByList[o.ID])
-			}
-			fmt.Fprintf(tw, "  %s\t%12s\t%9s\t%s\n", o.Name, n(o.Votes), pct(ballot.ShareOf(o.Votes, t.Valid)), seats)
-		}
-		tw.Flush()
-		switch {
-		case t.Undecided != "":
-			fmt.Fprintf(w, "  (%s)\n", t.Undecided)
-		case t.Majority != nil && t.Majority.Winner != "":
-			fmt.Fprintf(w, "  winner: %s\n", t.Majority.Winner)
-		case t.Majority != nil && len(t.Majority.Runoff) > 0:
-			fmt.Fprintf(w, "  runoff: %v\n", t.Majority.Runoff)
-		}
-	}
 }

@@ -31,3 +31,15 @@ func Lang(cmd *cobra.Command) (ballot.Lang, error) {
 	}
 	return lang, nil
 }
+
+// Words are the German and English texts of a command's output, by key,
+// German first.
+type Words map[string][2]string
+
+// In returns the text of key in lang (German unless English).
+func (w Words) In(lang ballot.Lang, key string) string {
+	if lang == ballot.English {
+		return w[key][1]
+	}
+	return w[key][0]
+}

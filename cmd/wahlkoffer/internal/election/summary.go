@@ -8,10 +8,11 @@ import (
 	"time"
 
 	"github.com/wahlkoffer/wahlkoffer/ballot"
+	"github.com/wahlkoffer/wahlkoffer/cmd/wahlkoffer/internal/cmdutil"
 )
 
 // summaryText holds the words of the summary, German first.
-var summaryText = map[string][2]string{
+var summaryText = cmdutil.Words{
 	"valid":      {"Gültige Wahldefinition", "Valid election definition"},
 	"election":   {"Wahl", "Election"},
 	"day":        {"Wahltag", "Election day"},
@@ -42,12 +43,7 @@ var methodNames = map[ballot.Method]string{
 	ballot.HareNiemeyer: "Hare/Niemeyer",
 }
 
-func tr(lang ballot.Lang, key string) string {
-	if lang == ballot.English {
-		return summaryText[key][1]
-	}
-	return summaryText[key][0]
-}
+func tr(lang ballot.Lang, key string) string { return summaryText.In(lang, key) }
 
 // writeSummary prints what a valid definition holds on one screen,
 // whatever its size: counts and sums, not lists of districts.

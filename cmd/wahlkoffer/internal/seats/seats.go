@@ -246,7 +246,7 @@ func writeJSON(opts *Options, alloc ballot.Allocation) error {
 }
 
 // words of the text output, German first.
-var words = map[string][2]string{
+var words = cmdutil.Words{
 	"seats":     {"%d Sitze", "%d seats"},
 	"threshold": {", Sperrklausel %s %%", ", threshold %s %%"},
 	"exempt":    {" (ausgenommen: %s)", " (exempt: %s)"},
@@ -261,12 +261,7 @@ var words = map[string][2]string{
 	"lotN":      {"Gleichstand: %d Sitze werden durch Los entschieden zwischen %s.", "Tie: %d seats to be drawn by lot among %s."},
 }
 
-func (opts *Options) word(key string) string {
-	if opts.Lang == ballot.English {
-		return words[key][1]
-	}
-	return words[key][0]
-}
+func (opts *Options) word(key string) string { return words.In(opts.Lang, key) }
 
 func writeText(opts *Options, alloc ballot.Allocation) error {
 	out := opts.IO.Out

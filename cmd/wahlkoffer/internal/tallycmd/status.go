@@ -77,7 +77,7 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 	return nil
 }
 
-var statusWords = map[string][2]string{
+var statusWords = cmdutil.Words{
 	"asOf":          {"Stand", "as of"},
 	"progress":      {"Fortschritt", "Progress"},
 	"none":          {"ohne Meldung", "no report"},
@@ -99,12 +99,7 @@ var statusWords = map[string][2]string{
 	"wholeArea":     {"gesamt", "all"},
 }
 
-func sword(lang ballot.Lang, key string) string {
-	if lang == ballot.English {
-		return statusWords[key][1]
-	}
-	return statusWords[key][0]
-}
+func sword(lang ballot.Lang, key string) string { return statusWords.In(lang, key) }
 
 func writeStatusText(w io.Writer, def *ballot.Definition, s tally.Status, lang ballot.Lang) {
 	n := func(v int64) string { return ballot.FormatCount(v, lang) }
