@@ -134,3 +134,16 @@ func (s *Service) RevokeDistrict(ctx context.Context, district, reason string) (
 	})
 	return n, err
 }
+
+// AuditImport records that a USB bundle was taken in, with what became of
+// its records (e.g. "3 accepted, 0 duplicate").
+func (s *Service) AuditImport(ctx context.Context, bundle, outcome string, refused int) error {
+	result := "ok"
+	if refused > 0 {
+		result = fmt.Sprintf("%d refused", refused)
+	}
+	return s.store.InTx(ctx, func(tx store.Tx) error {
+		return tx.AppendAudit(ctx, store.AuditEntry{At: s.clock().UTC(), Actor: "office", Action: "import",
+			Subject: bundle, Outcome: result, Detail: outcome})
+	})
+}

@@ -70,11 +70,16 @@ func importRun(ctx context.Context, opts *ImportOptions) error {
 			return fmt.Errorf("%s: %w", path, err)
 		}
 		fmt.Fprintf(opts.IO.Out, "%s: %s\n", path, counts)
+		bundleRefused := 0
 		for k, v := range counts {
 			all[k] += v
 			if k != "accepted" && k != "duplicate" {
-				refused += v
+				bundleRefused += v
 			}
+		}
+		refused += bundleRefused
+		if err := svc.AuditImport(ctx, path, counts.String(), bundleRefused); err != nil {
+			return fmt.Errorf("%s: write the audit log: %w", path, err)
 		}
 	}
 	if len(opts.Bundles) > 1 {
