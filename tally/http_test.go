@@ -142,5 +142,44 @@ func TestHTTP_OfficeEndpointsNeedABearerTokenOfTheRole(t *testing.T) {
 		if status != 200 || json.Unmarshal(body, &res) != nil || res.Contests[0].Total.Valid != 594 {
 			t.Errorf("viewer: %d %s", status, strings.TrimSpace(string(body))[:min(200, len(body))])
 		}
+
+		// Status for viewers; certification for admins only; the audit log
+		// for the office.
+		if err := st.InTx(f.ctx, func(tx store.Tx) error {
+			return tx.InsertToken(f.ctx, store.Token{ID: "t2", Name: "Wahlleiterin", Role: httpapi.RoleAdmin,
+				Hash: httpapi.HashToken("s3cret-admin"), CreatedAt: f.now})
+		}); err != nil {
+			t.Fatal(err)
+		}
+		call := func(method, path, token string) (int, []byte) {
+			req, _ := http.NewRequest(method, base+path, nil)
+			req.Header.Set("Authorization", "Bearer "+token)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			return resp.StatusCode, b
+		}
+		var status0 tally.Status
+		if status, body := call("GET", "/v1/status", "s3cret-viewer"); status != 200 || json.Unmarshal(body, &status0) != nil || status0.Progress.Contests[0].Reported != 1 {
+			t.Errorf("status: %d %.200s", status, body)
+		}
+		if status, body := call("POST", "/v1/contests/ob/certify", "s3cret-viewer"); status != 403 || errorCode(t, body) != "token-role" {
+			t.Errorf("a viewer certified: %d %s", status, body)
+		}
+		if status, body := call("POST", "/v1/contests/ob/certify", "s3cret-admin"); status != 200 {
+			t.Errorf("certify: %d %s", status, body)
+		}
+		late := f.seal("101", ballot.RecordCount, f.mayorCount("101", ballot.StageFinal, 1, 600, [4]int64{300, 150, 100, 44}))
+		if status, body := post(t, base+"/v1/envelopes", late); status != 409 || errorCode(t, body) != tally.CodeContestCertified {
+			t.Errorf("a count after certification: %d %s", status, body)
+		}
+		var log []store.AuditEntry
+		if status, body := call("GET", "/v1/audit", "s3cret-admin"); status != 200 || json.Unmarshal(body, &log) != nil ||
+			log[len(log)-1].Action != "certify" || log[len(log)-1].Actor != "token:Wahlleiterin" {
+			t.Errorf("audit: %d %.300s", status, body)
+		}
 	})
 }

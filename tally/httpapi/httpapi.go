@@ -1,7 +1,14 @@
-// Package httpapi is the HTTP face of the tally: stations POST signed
-// records to /v1/envelopes (authenticated by their signature alone), the
-// office reads under /v1/ with a bearer token, and /healthz answers when
-// the store is reachable.
+// Package httpapi is the HTTP face of the tally:
+//
+//	POST /v1/envelopes                 a station's signed record → receipt (the signature authenticates)
+//	GET  /healthz                      200 when the store is reachable
+//	GET  /v1/results?view=best|final|quick   viewer token
+//	GET  /v1/status                    viewer token: progress, staffing, turnout
+//	GET  /v1/audit                     office token: the audit log
+//	POST /v1/contests/{id}/certify[?revoke=REASON]   admin token
+//
+// Refusals are {"code": ..., "message": ...} with a 4xx status; 503 means
+// "not stored, send the same bytes again".
 package httpapi
 
 import (
@@ -44,6 +51,9 @@ func New(svc *tally.Service, st store.Reader, log *slog.Logger) *Handler {
 	h.mux.HandleFunc("POST /v1/envelopes", h.postEnvelope)
 	h.mux.HandleFunc("GET /healthz", h.healthz)
 	h.mux.Handle("GET /v1/results", h.office(RoleViewer, h.results))
+	h.mux.Handle("GET /v1/status", h.office(RoleViewer, h.status))
+	h.mux.Handle("GET /v1/audit", h.office(RoleOffice, h.auditLog))
+	h.mux.Handle("POST /v1/contests/{contest}/certify", h.office(RoleAdmin, h.certify))
 	return h
 }
 
@@ -98,13 +108,7 @@ func (h *Handler) postEnvelope(w http.ResponseWriter, r *http.Request) {
 	}
 	acc, err := h.svc.Ingest(r.Context(), body, tally.ViaHTTP)
 	if err != nil {
-		var te *tally.Error
-		if errors.As(err, &te) {
-			writeJSON(w, te.Status, ErrorBody{Code: te.Code, Message: te.Message, Findings: te.Findings})
-			return
-		}
-		h.log.Error("ingest failed", "err", err)
-		writeError(w, http.StatusServiceUnavailable, tally.CodeStoreUnavailable, "the record could not be stored; send it again")
+		h.fail(w, err) // a 503 tells the station to send the same bytes again
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
@@ -134,6 +138,59 @@ func (h *Handler) results(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, res)
 }
 
+func (h *Handler) status(w http.ResponseWriter, r *http.Request) {
+	st, err := h.svc.Status(r.Context())
+	if err != nil {
+		h.fail(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, st)
+}
+
+func (h *Handler) auditLog(w http.ResponseWriter, r *http.Request) {
+	log, err := h.st.AuditLog(r.Context())
+	if err != nil {
+		h.fail(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, log)
+}
+
+// certify certifies a contest for the token's holder; with ?revoke=REASON
+// it revokes the certification instead.
+func (h *Handler) certify(w http.ResponseWriter, r *http.Request) {
+	contest, by := r.PathValue("contest"), "token:"+tokenOf(r).Name
+	var err error
+	if reason := r.URL.Query().Get("revoke"); reason != "" {
+		err = h.svc.RevokeCertification(r.Context(), contest, by, reason)
+	} else {
+		err = h.svc.Certify(r.Context(), contest, by)
+	}
+	if err != nil {
+		h.fail(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"contest": contest, "status": "ok"})
+}
+
+// fail answers a refusal with its code and status, anything else as 503.
+func (h *Handler) fail(w http.ResponseWriter, err error) {
+	var te *tally.Error
+	if errors.As(err, &te) {
+		writeJSON(w, te.Status, ErrorBody{Code: te.Code, Message: te.Message, Findings: te.Findings})
+		return
+	}
+	h.log.Error("request failed", "err", err)
+	writeError(w, http.StatusServiceUnavailable, tally.CodeStoreUnavailable, "the store is not reachable; try again")
+}
+
+type tokenKey struct{}
+
+func tokenOf(r *http.Request) store.Token {
+	t, _ := r.Context().Value(tokenKey{}).(store.Token)
+	return t
+}
+
 // office wraps an office endpoint: a bearer token of at least the role.
 func (h *Handler) office(role string, next http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -155,7 +212,7 @@ func (h *Handler) office(role string, next http.HandlerFunc) http.Handler {
 			writeError(w, http.StatusForbidden, "token-role", "the token's role "+tok.Role+" may not do this")
 			return
 		}
-		next(w, r)
+		next(w, r.WithContext(context.WithValue(r.Context(), tokenKey{}, tok)))
 	})
 }
 
