@@ -20,6 +20,9 @@ type Export struct {
 	Def     *ballot.Definition
 	Results Results // the same view through ComputeResults, for status and outcome
 	totals  map[exportKey]ballot.Totals
+	// districts holds the current count of each district in the view, by
+	// contest and district, for the rows per district (nil: none).
+	districts map[string]map[string]ballot.Totals
 }
 
 type exportKey struct {
@@ -43,7 +46,36 @@ func (s *Service) Export(ctx context.Context, view string) (Export, error) {
 	if err != nil {
 		return Export{}, err
 	}
-	return BuildExport(s.def, view, rows, certs, s.clock()), nil
+	counts, err := s.store.CurrentCounts(ctx)
+	if err != nil {
+		return Export{}, err
+	}
+	x := BuildExport(s.def, view, rows, certs, s.clock())
+	x.districts = districtTotals(view, counts)
+	return x, nil
+}
+
+// districtTotals picks each district's count in the view: the stage of
+// the view, or for "best" the final record where there is one and the
+// quick report otherwise.
+func districtTotals(view string, counts []store.CurrentCount) map[string]map[string]ballot.Totals {
+	out := map[string]map[string]ballot.Totals{}
+	// Quick reports first, so that for "best" a final record replaces them.
+	for _, stage := range []ballot.Stage{ballot.StageQuick, ballot.StageFinal} {
+		if view != ViewBest && view != string(stage) {
+			continue
+		}
+		for _, c := range counts {
+			if c.Stage != stage {
+				continue
+			}
+			if out[c.Contest] == nil {
+				out[c.Contest] = map[string]ballot.Totals{}
+			}
+			out[c.Contest][c.District] = c.Numbers
+		}
+	}
+	return out
 }
 
 // BuildExport builds an Export from aggregate rows, without a store (for
@@ -92,10 +124,10 @@ func (x Export) wards() []ballot.Ward {
 }
 
 // WriteCSV writes the open-data CSV of German election offices, separated
-// by semicolons. The totals have no rows per district, so the rows are
-// areas. Per contest (in ballot order) one block:
+// by semicolons, one row per area. Per contest (in ballot order) one block:
 //
 //	contest;area;name;type;districts;A1;A2;A3;A;B;B1;C;D;<option id>…[;<candidate id>…]
+//	ob;101;Wahlbezirk 101 – …;district;1;…       one row per district that reported, in definition order
 //	ob;1;Stadtbezirk 1 – Altstadt;total;3;…
 //	…one row per ward (type total), then
 //	ob;;Kommunalwahl Musterstadt 2026;total;…      the whole area
@@ -149,6 +181,13 @@ func WriteCSV(w io.Writer, x Export) error {
 					rec = append(rec, n(t[f]))
 				}
 				return cw.Write(rec)
+			}
+			for _, d := range x.Def.Districts {
+				if t, ok := x.districts[c.ID][d.ID]; ok {
+					if err := row(d.ID, d.Name, "district", t); err != nil {
+						return err
+					}
+				}
 			}
 			for _, ward := range x.wards() {
 				if err := row(ward.ID, ward.Name, "total", x.sum(c.ID, &ward.ID)); err != nil {
