@@ -19,6 +19,9 @@ import (
 // reads it back with evidence.Read first. A failed export has no manifest,
 // so no reader takes it for complete.
 func (s *Service) ExportEvidence(ctx context.Context, w io.Writer) (int, error) {
+	if s.office.KeyID() == "" {
+		return 0, ErrNoOfficeKey
+	}
 	stationKeys, err := s.store.StationKeys(ctx)
 	if err != nil {
 		return 0, err

@@ -34,6 +34,9 @@ type Accepted struct {
 // The order of the checks matters: the signature is verified before the
 // payload is parsed, and the key's enrollment before the body is read.
 func (s *Service) Ingest(ctx context.Context, envelope []byte, via string) (Accepted, error) {
+	if s.office.KeyID() == "" {
+		return Accepted{}, ErrNoOfficeKey
+	}
 	acc, refusal, err := s.ingest(ctx, envelope, via)
 	if err != nil {
 		return Accepted{}, err

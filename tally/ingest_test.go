@@ -249,3 +249,22 @@ func resultsOf(t *testing.T, f *fixture) []tally.Results {
 	}
 	return out
 }
+
+func TestIngest_WithoutTheOfficeKeyNothingIsTakenIn(t *testing.T) {
+	forEachStore(t, func(t *testing.T, st store.Store) {
+		f := newFixture(t, st, "101")
+		reader, err := tally.New(f.ctx, st, seal.Signer{}, tally.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := reader.Ingest(f.ctx, f.seal("101", ballot.RecordPollsOpened, &ballot.PollsOpened{At: f.now}), tally.ViaHTTP); !errors.Is(err, tally.ErrNoOfficeKey) {
+			t.Errorf("got %v, want ErrNoOfficeKey", err)
+		}
+		if n, _ := st.EnvelopeCount(f.ctx); n != 0 {
+			t.Errorf("%d envelopes stored", n)
+		}
+		if _, err := reader.Results(f.ctx, tally.ViewBest); err != nil {
+			t.Errorf("results without the key: %v", err)
+		}
+	})
+}

@@ -34,8 +34,10 @@ type Options struct {
 }
 
 // New opens the service on a store that holds an election. office is the
-// key receipts are signed with; it must be the key the election package
-// was signed with.
+// key receipts and evidence are signed with; it must be the key the
+// election package was signed with. The zero Signer opens the service
+// without it: everything works but Ingest and ExportEvidence, so that
+// reading results needs no access to the signing key.
 func New(ctx context.Context, st store.Store, office seal.Signer, o Options) (*Service, error) {
 	e, err := st.Election(ctx)
 	if err != nil {
@@ -44,7 +46,7 @@ func New(ctx context.Context, st store.Store, office seal.Signer, o Options) (*S
 		}
 		return nil, err
 	}
-	if !office.Public().Equal(e.OfficePublicKey) {
+	if office.KeyID() != "" && !office.Public().Equal(e.OfficePublicKey) {
 		return nil, fmt.Errorf("the office key %s is not the key of this election (%s)", office.KeyID(), seal.KeyIDOf(e.OfficePublicKey))
 	}
 	def, err := ballot.ParseDefinition(e.Definition)
@@ -64,6 +66,9 @@ func New(ctx context.Context, st store.Store, office seal.Signer, o Options) (*S
 	}
 	return s, nil
 }
+
+// ErrNoOfficeKey: the service was opened without the office key.
+var ErrNoOfficeKey = errors.New("the tally was opened without the office key, which signs receipts and evidence")
 
 // Definition returns the election definition the service serves.
 func (s *Service) Definition() *ballot.Definition { return s.def }

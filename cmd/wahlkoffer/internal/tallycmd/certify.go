@@ -64,7 +64,7 @@ already certified (or, with --revoke, is not) is refused with exit code 3.`,
 }
 
 func certifyRun(ctx context.Context, opts *CertifyOptions) error {
-	svc, st, err := opts.Flags.openService(ctx, nil)
+	svc, st, err := opts.Flags.openService(ctx, nil, false)
 	if err != nil {
 		return err
 	}

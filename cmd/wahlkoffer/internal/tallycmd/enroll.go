@@ -91,7 +91,7 @@ replacement. --all enrolls every district into the folder --out.`,
 }
 
 func enrollRun(ctx context.Context, opts *EnrollOptions) error {
-	svc, st, err := opts.Flags.openService(ctx, nil)
+	svc, st, err := opts.Flags.openService(ctx, nil, false)
 	if err != nil {
 		return err
 	}

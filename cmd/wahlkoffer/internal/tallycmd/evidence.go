@@ -60,7 +60,7 @@ leaves nothing behind. An existing FILE is only replaced with --force.`,
 }
 
 func exportEvidenceRun(ctx context.Context, opts *ExportEvidenceOptions) (err error) {
-	svc, st, err := opts.Flags.openService(ctx, nil)
+	svc, st, err := opts.Flags.openService(ctx, nil, true)
 	if err != nil {
 		return err
 	}

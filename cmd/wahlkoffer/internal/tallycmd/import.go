@@ -57,7 +57,7 @@ nothing. The exit code is 3 if any record was refused.`,
 type importTally map[string]int
 
 func importRun(ctx context.Context, opts *ImportOptions) error {
-	svc, st, err := opts.Flags.openService(ctx, nil)
+	svc, st, err := opts.Flags.openService(ctx, nil, true)
 	if err != nil {
 		return err
 	}

@@ -64,7 +64,7 @@ and its quick report otherwise; final and quick take only those.`,
 }
 
 func resultsRun(ctx context.Context, opts *ResultsOptions) error {
-	svc, st, err := opts.Flags.openService(ctx, nil)
+	svc, st, err := opts.Flags.openService(ctx, nil, false)
 	if err != nil {
 		return err
 	}

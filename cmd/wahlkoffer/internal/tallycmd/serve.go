@@ -69,7 +69,7 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	log := slog.New(slog.NewJSONHandler(opts.IO.ErrOut, nil))
-	svc, st, err := opts.Flags.openService(ctx, log)
+	svc, st, err := opts.Flags.openService(ctx, log, true)
 	if err != nil {
 		return err
 	}

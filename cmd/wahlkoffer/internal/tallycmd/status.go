@@ -59,7 +59,7 @@ signed two records with one sequence number), which the office must look at.`,
 }
 
 func statusRun(ctx context.Context, opts *StatusOptions) error {
-	svc, st, err := opts.Flags.openService(ctx, nil)
+	svc, st, err := opts.Flags.openService(ctx, nil, false)
 	if err != nil {
 		return err
 	}

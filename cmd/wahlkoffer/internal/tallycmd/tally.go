@@ -111,12 +111,17 @@ func redact(dsn string) string {
 
 func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
 
-// openService opens the store and the tally service on it, with the office
-// key; the caller closes the store. log nil discards the service's log.
-func (f *storeFlags) openService(ctx context.Context, log *slog.Logger) (*tally.Service, store.Store, error) {
-	office, err := f.readOfficeKey()
-	if err != nil {
-		return nil, nil, err
+// openService opens the store and the tally service on it; the caller
+// closes the store. signing says whether the command signs (receipts,
+// evidence) and so needs the office key file; the others run without it.
+// log nil discards the service's log.
+func (f *storeFlags) openService(ctx context.Context, log *slog.Logger, signing bool) (*tally.Service, store.Store, error) {
+	var office seal.Signer
+	if signing {
+		var err error
+		if office, err = f.readOfficeKey(); err != nil {
+			return nil, nil, err
+		}
 	}
 	st, err := f.open(ctx)
 	if err != nil {

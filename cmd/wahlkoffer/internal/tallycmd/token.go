@@ -66,7 +66,7 @@ reads status, admin may do everything. The creation is in the audit log.`,
 }
 
 func tokenCreateRun(ctx context.Context, opts *TokenCreateOptions) error {
-	svc, st, err := opts.Flags.openService(ctx, nil)
+	svc, st, err := opts.Flags.openService(ctx, nil, false)
 	if err != nil {
 		return err
 	}

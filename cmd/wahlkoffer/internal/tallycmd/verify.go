@@ -43,7 +43,7 @@ envelopes give; the exit code is then 3. A clean store prints one line.`,
 }
 
 func verifyRun(ctx context.Context, opts *VerifyOptions) error {
-	svc, st, err := opts.Flags.openService(ctx, nil)
+	svc, st, err := opts.Flags.openService(ctx, nil, false)
 	if err != nil {
 		return err
 	}
