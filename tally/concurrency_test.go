@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"math/rand/v2"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sync"
@@ -65,10 +67,11 @@ func twoHandles(t *testing.T, kind string) (store.Store, store.Store) {
 	}
 }
 
-// Two tally instances on one database receive the same records at the
-// same time, as happens when a station retries against another instance:
-// every record is accepted exactly once, every sender gets the same
-// receipt, and the totals equal those of one instance alone.
+// Two tally instances on one database, each a real HTTP server on
+// loopback, receive the same records at the same time, as happens when a
+// station retries against another instance behind a load balancer: every
+// record is accepted exactly once, every sender gets the same receipt, and
+// the totals equal those of one instance alone.
 func TestIngest_TwoInstancesOnOneDatabaseAcceptEachRecordOnce(t *testing.T) {
 	for _, kind := range []string{"sqlite", "postgres"} {
 		t.Run(kind, func(t *testing.T) {
@@ -88,26 +91,32 @@ func TestIngest_TwoInstancesOnOneDatabaseAcceptEachRecordOnce(t *testing.T) {
 					f.seal(d, ballot.RecordPollsOpened, &ballot.PollsOpened{At: f.now}),
 					f.seal(d, ballot.RecordCount, f.mayorCount(d, ballot.StageQuick, 1, voters, [4]int64{valid / 2, valid / 4, valid / 8, valid - valid/2 - valid/4 - valid/8})))
 			}
+			urls := []string{serveService(t, f.svc, a) + "/v1/envelopes", serveService(t, other, b) + "/v1/envelopes"}
+			// One connection per request, like many stations; a pooled client
+			// would leave spare connections that hold up the shutdown.
+			client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
 			// Each record is sent 4 times, twice to each instance, all at once.
 			receipts := make([][][]byte, len(envs))
 			var mu sync.Mutex
 			var wg sync.WaitGroup
 			for i, env := range envs {
 				for j := range 4 {
-					svc := f.svc
-					if j%2 == 1 {
-						svc = other
-					}
 					wg.Add(1)
 					go func() {
 						defer wg.Done()
-						acc, err := svc.Ingest(f.ctx, env, tally.ViaHTTP)
+						resp, err := client.Post(urls[j%2], "application/json", bytes.NewReader(env))
 						if err != nil {
 							t.Errorf("record %d: %v", i, err)
 							return
 						}
+						defer resp.Body.Close()
+						receipt, _ := io.ReadAll(resp.Body)
+						if resp.StatusCode != http.StatusOK {
+							t.Errorf("record %d: %d %s", i, resp.StatusCode, receipt)
+							return
+						}
 						mu.Lock()
-						receipts[i] = append(receipts[i], acc.Receipt)
+						receipts[i] = append(receipts[i], receipt)
 						mu.Unlock()
 					}()
 				}

@@ -19,14 +19,22 @@ import (
 	"github.com/wahlkoffer/wahlkoffer/tally/store"
 )
 
-// serve runs the API on a free loopback port until the test ends.
+// serve runs the API of the fixture's service on a free loopback port
+// until the test ends.
 func serve(t *testing.T, f *fixture) string {
+	t.Helper()
+	return serveService(t, f.svc, f.st)
+}
+
+// serveService runs the API of a service on a free loopback port until the
+// test ends, as `tally serve` does.
+func serveService(t *testing.T, svc *tally.Service, st store.Store) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	addr := make(chan net.Addr, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- httpapi.Serve(ctx, "127.0.0.1:0", httpapi.New(f.svc, f.st, slog.New(slog.DiscardHandler)), "", "", 5*time.Second,
+		done <- httpapi.Serve(ctx, "127.0.0.1:0", httpapi.New(svc, st, slog.New(slog.DiscardHandler)), "", "", 5*time.Second,
 			func(a net.Addr) { addr <- a })
 	}()
 	var base string
