@@ -97,61 +97,81 @@ func TestIngest_AnotherRecordWithAUsedSequenceNumberIsAnEquivocation(t *testing.
 	})
 }
 
+// Every refusal, with its code and status, both from the service and from
+// a real HTTP server on loopback.
 func TestIngest_RefusesWhatItCannotTrust(t *testing.T) {
-	forEachStore(t, func(t *testing.T, st store.Store) {
-		f := newFixture(t, st, "101", "102")
-		stranger := &station{district: "101", id: "station-101-laptop", key: signer(t, "stranger")}
-		wrongStation := &station{district: "101", id: "someone-else", key: f.stations["101"].key}
-		otherDistrict := &station{district: "102", id: f.stations["101"].id, key: f.stations["101"].key}
-		pollsOpen := &ballot.PollsOpened{At: f.now}
+	for _, via := range []string{"service", "http"} {
+		t.Run(via, func(t *testing.T) {
+			forEachStore(t, func(t *testing.T, st store.Store) { refusesWhatItCannotTrust(t, st, via) })
+		})
+	}
+}
 
-		_, err := f.svc.Ingest(f.ctx, f.sealSeq(stranger, 1, ballot.RecordPollsOpened, pollsOpen), tally.ViaHTTP)
-		wantRefusal(t, err, string(seal.CodeKeyUnknown), 403)
-		_, err = f.svc.Ingest(f.ctx, f.sealSeq(wrongStation, 1, ballot.RecordPollsOpened, pollsOpen), tally.ViaHTTP)
-		wantRefusal(t, err, tally.CodeStationMismatch, 403)
-		_, err = f.svc.Ingest(f.ctx, f.sealSeq(otherDistrict, 1, ballot.RecordPollsOpened, pollsOpen), tally.ViaHTTP)
-		wantRefusal(t, err, tally.CodeKeyWrongDistrict, 403)
+func refusesWhatItCannotTrust(t *testing.T, st store.Store, via string) {
+	f := newFixture(t, st, "101", "102")
+	refused := refuser(t, f, via)
+	stranger := &station{district: "101", id: "station-101-laptop", key: signer(t, "stranger")}
+	wrongStation := &station{district: "101", id: "someone-else", key: f.stations["101"].key}
+	otherDistrict := &station{district: "102", id: f.stations["101"].id, key: f.stations["101"].key}
+	pollsOpen := &ballot.PollsOpened{At: f.now}
 
-		env := f.seal("101", ballot.RecordPollsOpened, pollsOpen)
-		tampered := bytes.Replace(env, []byte(`"payload":"`), []byte(`"payload":"e`), 1)
-		_, err = f.svc.Ingest(f.ctx, tampered, tally.ViaHTTP)
-		if tally.CodeOf(err) == "" {
-			t.Fatalf("a tampered envelope was not refused: %v", err)
+	refused(f.sealSeq(stranger, 1, ballot.RecordPollsOpened, pollsOpen), string(seal.CodeKeyUnknown), 403)
+	refused(f.sealSeq(wrongStation, 1, ballot.RecordPollsOpened, pollsOpen), tally.CodeStationMismatch, 403)
+	refused(f.sealSeq(otherDistrict, 1, ballot.RecordPollsOpened, pollsOpen), tally.CodeKeyWrongDistrict, 403)
+
+	env := f.seal("101", ballot.RecordPollsOpened, pollsOpen)
+	tampered := bytes.Replace(env, []byte(`"payload":"`), []byte(`"payload":"e`), 1)
+	refused(tampered, string(seal.CodeEnvelopeMalformed), 400)
+	refused([]byte("not json"), string(seal.CodeEnvelopeMalformed), 400)
+
+	// A replacement laptop revokes the old key.
+	old := f.stations["101"]
+	f.enroll("101", "replacement")
+	refused(f.sealSeq(old, 9, ballot.RecordPollsOpened, pollsOpen), tally.CodeKeyRevoked, 403)
+	f.ingest(f.seal("101", ballot.RecordPollsOpened, pollsOpen))
+
+	// Another election, another package.
+	s := f.stations["102"]
+	for _, mod := range []struct {
+		code   string
+		header func(h *ballot.Header)
+	}{
+		{tally.CodeElectionMismatch, func(h *ballot.Header) { h.ElectionID = "other-2026" }},
+		{tally.CodePackageMismatch, func(h *ballot.Header) { h.PackageHash = seal.PackageHash([]byte("{}")) }},
+	} {
+		h := ballot.Header{ElectionID: f.election.ID, PackageHash: f.election.PackageHash, District: "102",
+			Station: s.id, Seq: 50, Time: f.now, Kind: ballot.RecordPollsOpened}
+		mod.header(&h)
+		env, err := seal.SealRecord(s.key, h, pollsOpen)
+		if err != nil {
+			t.Fatal(err)
 		}
-		_, err = f.svc.Ingest(f.ctx, []byte("not json"), tally.ViaHTTP)
-		wantRefusal(t, err, string(seal.CodeEnvelopeMalformed), 400)
+		refused(env, mod.code, 409)
+	}
+	rej, _ := st.Rejections(f.ctx)
+	if len(rej) != 8 {
+		t.Errorf("%d refusals kept as evidence, want 8", len(rej))
+	}
+}
 
-		// A replacement laptop revokes the old key.
-		old := f.stations["101"]
-		f.enroll("101", "replacement")
-		_, err = f.svc.Ingest(f.ctx, f.sealSeq(old, 9, ballot.RecordPollsOpened, pollsOpen), tally.ViaHTTP)
-		wantRefusal(t, err, tally.CodeKeyRevoked, 403)
-		f.ingest(f.seal("101", ballot.RecordPollsOpened, pollsOpen))
-
-		// Another election, another package.
-		s := f.stations["102"]
-		for _, mod := range []struct {
-			code   string
-			header func(h *ballot.Header)
-		}{
-			{tally.CodeElectionMismatch, func(h *ballot.Header) { h.ElectionID = "other-2026" }},
-			{tally.CodePackageMismatch, func(h *ballot.Header) { h.PackageHash = seal.PackageHash([]byte("{}")) }},
-		} {
-			h := ballot.Header{ElectionID: f.election.ID, PackageHash: f.election.PackageHash, District: "102",
-				Station: s.id, Seq: 50, Time: f.now, Kind: ballot.RecordPollsOpened}
-			mod.header(&h)
-			env, err := seal.SealRecord(s.key, h, pollsOpen)
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, err = f.svc.Ingest(f.ctx, env, tally.ViaHTTP)
-			wantRefusal(t, err, mod.code, 409)
+// refuser sends an envelope the given way and checks the refusal's code
+// and status.
+func refuser(t *testing.T, f *fixture, via string) func(env []byte, code string, status int) {
+	if via == "service" {
+		return func(env []byte, code string, status int) {
+			t.Helper()
+			_, err := f.svc.Ingest(f.ctx, env, tally.ViaHTTP)
+			wantRefusal(t, err, code, status)
 		}
-		rej, _ := st.Rejections(f.ctx)
-		if len(rej) != 8 {
-			t.Errorf("%d refusals kept as evidence, want 8", len(rej))
+	}
+	base := serve(t, f)
+	return func(env []byte, code string, status int) {
+		t.Helper()
+		got, body := post(t, base+"/v1/envelopes", env)
+		if got != status || errorCode(t, body) != code {
+			t.Fatalf("got %d %s, want %d %s", got, body, status, code)
 		}
-	})
+	}
 }
 
 func TestIngest_ACountMustPassTheChecksAndWarningsNeedAReason(t *testing.T) {
