@@ -79,10 +79,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/wahlkoffer/wahlkoffer/ballot/seal"
 )
@@ -309,13 +306,13 @@ func checkKey(k Key, office ed25519.PublicKey, districts map[string]bool) error 
 	if k.PublicKey.Equal(office) {
 		return errors.New("the office key is listed as a station key")
 	}
-	if err := checkID("district", k.District); err != nil {
+	if err := seal.CheckID("district", k.District); err != nil {
 		return err
 	}
 	if !districts[k.District] {
 		return fmt.Errorf("district %q is not in the election definition", k.District)
 	}
-	if err := checkID("station", k.Station); err != nil {
+	if err := seal.CheckID("station", k.Station); err != nil {
 		return err
 	}
 	if k.EnrolledAt.IsZero() || k.EnrolledAt.Location() != time.UTC {
@@ -343,26 +340,4 @@ func keyLess(a, b Key) int {
 		return 1
 	}
 	return 0
-}
-
-// checkID checks an identifier as package seal checks the ids of a record
-// header, so that the key list never names a district or station no record
-// could carry.
-func checkID(what, v string) error {
-	switch {
-	case v == "":
-		return fmt.Errorf("%s is empty", what)
-	case len(v) > seal.MaxIDLength:
-		return fmt.Errorf("%s is %d bytes long, at most %d allowed", what, len(v), seal.MaxIDLength)
-	case !utf8.ValidString(v):
-		return fmt.Errorf("%s is not valid UTF-8", what)
-	case strings.TrimSpace(v) != v:
-		return fmt.Errorf("%s %q has white space around it", what, v)
-	}
-	for _, r := range v {
-		if unicode.IsControl(r) {
-			return fmt.Errorf("%s %q holds a control character", what, v)
-		}
-	}
-	return nil
 }

@@ -31,9 +31,7 @@ import (
 	"io"
 	"net/url"
 	"slices"
-	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"filippo.io/age"
@@ -319,7 +317,7 @@ func (k Kit) Check() error {
 	for _, f := range []struct{ what, v string }{
 		{"election id", k.ElectionID}, {"district", k.District}, {"station", k.Station},
 	} {
-		if err := checkID(f.what, f.v); err != nil {
+		if err := seal.CheckID(f.what, f.v); err != nil {
 			return wrapError(CodeDamaged, "the kit is incomplete", err)
 		}
 	}
@@ -371,28 +369,6 @@ func (k Kit) Definition() (*ballot.Definition, string, error) {
 		return nil, "", newError(CodeForeign, fmt.Sprintf("district %q is not in the election definition", k.District))
 	}
 	return def, hash, nil
-}
-
-// checkID checks an identifier as package seal checks the ids of a record
-// header (seal.MaxIDLength, printable, no white space around it), so that
-// the kit never names a district or station its records could not carry.
-func checkID(what, v string) error {
-	switch {
-	case v == "":
-		return fmt.Errorf("%s is empty", what)
-	case len(v) > seal.MaxIDLength:
-		return fmt.Errorf("%s is %d bytes long, at most %d allowed", what, len(v), seal.MaxIDLength)
-	case !utf8.ValidString(v):
-		return fmt.Errorf("%s is not valid UTF-8", what)
-	case strings.TrimSpace(v) != v:
-		return fmt.Errorf("%s %q has white space around it", what, v)
-	}
-	for _, r := range v {
-		if unicode.IsControl(r) {
-			return fmt.Errorf("%s %q holds a control character", what, v)
-		}
-	}
-	return nil
 }
 
 // checkURL accepts an absolute http or https URL with a host and nothing

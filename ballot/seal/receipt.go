@@ -99,10 +99,10 @@ func (r Receipt) check() error {
 	if r.ReceivedAt.Location() != time.UTC {
 		return invalid(fmt.Errorf("received_at %s is not in UTC", r.ReceivedAt.Format(time.RFC3339Nano)))
 	}
-	if err := checkID("district", r.District); err != nil {
+	if err := CheckID("district", r.District); err != nil {
 		return invalid(err)
 	}
-	if err := checkID("station", r.Station); err != nil {
+	if err := CheckID("station", r.Station); err != nil {
 		return invalid(err)
 	}
 	if r.Seq < 1 {

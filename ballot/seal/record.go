@@ -202,7 +202,7 @@ func CheckHeader(h ballot.Header) error {
 	for _, f := range []struct{ what, v string }{
 		{"election_id", h.ElectionID}, {"district", h.District}, {"station", h.Station},
 	} {
-		if err := checkID(f.what, f.v); err != nil {
+		if err := CheckID(f.what, f.v); err != nil {
 			return invalid(err)
 		}
 	}

@@ -161,10 +161,11 @@ func decodeBase64(s string) ([]byte, error) {
 // district, station), in bytes.
 const MaxIDLength = 128
 
-// checkID checks an identifier that travels in a signed payload: present,
+// CheckID checks an identifier that travels in a signed payload: present,
 // bounded, and printable, so that it can go into a log line, a CSV cell or a
-// file name without surprises.
-func checkID(what, v string) error {
+// file name without surprises. Kits and evidence files check their ids by
+// it too, so that they never name what no record could carry.
+func CheckID(what, v string) error {
 	switch {
 	case v == "":
 		return fmt.Errorf("%s is empty", what)
