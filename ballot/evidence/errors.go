@@ -1,8 +1,9 @@
 package evidence
 
 import (
-	"errors"
 	"fmt"
+
+	"github.com/wahlkoffer/wahlkoffer/ballot/internal/coded"
 )
 
 // Code is the stable, machine-readable reason why an evidence file was
@@ -77,43 +78,11 @@ var Codes = []Code{
 
 // Error is the error Read, Reader and Writer return for the file itself.
 // Line is the 1-based line of the file it concerns, 0 when none.
-type Error struct {
-	Code Code
-	Line int
-	Msg  string
-	Err  error // the underlying cause, e.g. a *seal.Error
-}
-
-func (e *Error) Error() string {
-	s := string(e.Code) + ": "
-	if e.Line > 0 {
-		s += fmt.Sprintf("line %d: ", e.Line)
-	}
-	s += e.Msg
-	if e.Err != nil {
-		s += ": " + e.Err.Error()
-	}
-	return s
-}
-
-func (e *Error) Unwrap() error { return e.Err }
-
-// Is matches any *Error with the same code, so that
-// errors.Is(err, &evidence.Error{Code: evidence.CodeManifest}) works.
-func (e *Error) Is(target error) bool {
-	t, ok := target.(*Error)
-	return ok && t.Code == e.Code
-}
+type Error = coded.Error[Code]
 
 // CodeOf returns the code of the first *Error in err's chain, or "" when
 // there is none.
-func CodeOf(err error) Code {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Code
-	}
-	return ""
-}
+func CodeOf(err error) Code { return coded.CodeOf[Code](err) }
 
 func errorf(code Code, line int, format string, args ...any) *Error {
 	return &Error{Code: code, Line: line, Msg: fmt.Sprintf(format, args...)}

@@ -1,6 +1,6 @@
 package seal
 
-import "errors"
+import "github.com/wahlkoffer/wahlkoffer/ballot/internal/coded"
 
 // Code is the stable, machine-readable reason why seal refused something.
 // The tally sends it to stations as the "code" of an error answer, and the
@@ -70,38 +70,11 @@ var Codes = []Code{
 
 // Error is the error every function of seal returns. Code is stable and may
 // be shown to the other side; Msg is for people and logs and may change.
-type Error struct {
-	Code Code
-	Msg  string
-	Err  error // the underlying cause, if any
-}
-
-func (e *Error) Error() string {
-	s := string(e.Code) + ": " + e.Msg
-	if e.Err != nil {
-		s += ": " + e.Err.Error()
-	}
-	return s
-}
-
-func (e *Error) Unwrap() error { return e.Err }
-
-// Is matches any *Error with the same code, so that
-// errors.Is(err, &seal.Error{Code: seal.CodeKeyUnknown}) works.
-func (e *Error) Is(target error) bool {
-	t, ok := target.(*Error)
-	return ok && t.Code == e.Code
-}
+type Error = coded.Error[Code]
 
 // CodeOf returns the code of the first *Error in err's chain, or "" when
 // there is none.
-func CodeOf(err error) Code {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Code
-	}
-	return ""
-}
+func CodeOf(err error) Code { return coded.CodeOf[Code](err) }
 
 func newError(code Code, msg string) *Error { return &Error{Code: code, Msg: msg} }
 
