@@ -21,15 +21,25 @@ const (
 // are, which boards lack a quorum, the turnout reported so far, incidents
 // and equivocations.
 type Status struct {
-	ElectionID    string               `json:"election_id"`
-	Title         string               `json:"title"`
-	At            time.Time            `json:"at"`
-	Progress      Progress             `json:"progress"`
-	Staffing      Staffing             `json:"staffing"`
-	Turnout       []TurnoutSlot        `json:"turnout"`
-	Incidents     int                  `json:"incidents"`
+	ElectionID string        `json:"election_id"`
+	Title      string        `json:"title"`
+	At         time.Time     `json:"at"`
+	Progress   Progress      `json:"progress"`
+	Staffing   Staffing      `json:"staffing"`
+	Turnout    []TurnoutSlot `json:"turnout"`
+	Incidents  []Incident    `json:"incidents"` // in the order of their time
+
 	Equivocations []store.Equivocation `json:"equivocations"`
 	Rejections    int                  `json:"rejections"` // refused envelopes kept as evidence
+}
+
+// Incident is a note a station made: a Vorfall while voting, a
+// Vorkommnis after its polls closed.
+type Incident struct {
+	District   string    `json:"district"`
+	At         time.Time `json:"at"`
+	Text       string    `json:"text"`
+	AfterClose bool      `json:"after_close"`
 }
 
 // Progress is how far the counts are.
@@ -148,11 +158,7 @@ func (s *Service) Status(ctx context.Context) (Status, error) {
 	}
 	st.Staffing = s.staffing(att, events, final, now)
 	st.Turnout = s.turnout(events)
-	for _, e := range events {
-		if e.Kind == ballot.RecordIncident {
-			st.Incidents++
-		}
-	}
+	st.Incidents = incidents(events)
 	return st, nil
 }
 
@@ -373,5 +379,27 @@ func (s *Service) turnout(events []store.DistrictEvent) []TurnoutSlot {
 		}
 		out = append(out, ts)
 	}
+	return out
+}
+
+// incidents lists the stations' notes by time, each marked by whether its
+// station's polls had closed (Vorkommnis) or not (Vorfall).
+func incidents(events []store.DistrictEvent) []Incident {
+	closed := map[string]*time.Time{}
+	for _, e := range events {
+		if e.Kind == ballot.RecordPollsClosed {
+			at := e.At
+			closed[e.District] = &at
+		}
+	}
+	out := []Incident{}
+	for _, e := range events {
+		if e.Kind == ballot.RecordIncident {
+			c := closed[e.District]
+			out = append(out, Incident{District: e.District, At: e.At, Text: e.Text,
+				AfterClose: c != nil && !e.At.Before(*c)})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Incident) int { return a.At.Compare(b.At) })
 	return out
 }

@@ -1,6 +1,7 @@
 package tally_test
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -108,8 +109,8 @@ func TestStatus_ProgressStaffingTurnoutIncidentsAndEquivocations(t *testing.T) {
 		if s.Turnout[1].Slot != "12:00" || s.Turnout[1].Voters != 300 || s.Turnout[1].Stations != 1 {
 			t.Errorf("12:00: %+v", s.Turnout[1])
 		}
-		if s.Incidents != 1 {
-			t.Errorf("incidents %d", s.Incidents)
+		if len(s.Incidents) != 1 || s.Incidents[0].District != "102" || s.Incidents[0].Text != "Wahlkabine 2 wackelt" || s.Incidents[0].AfterClose {
+			t.Errorf("incidents %+v", s.Incidents)
 		}
 
 		// Evening: quick report of the mayor in 101, final in 102; counting
@@ -163,6 +164,31 @@ func TestStatus_AStationWithAContestLeftToCountStillNeedsItsBoard(t *testing.T) 
 		// The council is still missing, so the board must still be there.
 		if !slices.Contains(s.Staffing.BelowQuorum, "101") {
 			t.Errorf("101 has no board and a contest to count: %v", s.Staffing.BelowQuorum)
+		}
+	})
+}
+
+// Notes after a station's polls closed are Vorkommnisse, before Vorfälle;
+// the office sees them all in the order of their time.
+func TestStatus_IncidentsAreListedByTimeAndMarkedAfterTheClose(t *testing.T) {
+	forEachStore(t, func(t *testing.T, st store.Store) {
+		f := newFixture(t, st, "101", "102")
+		at := func(h, m int) time.Time { return time.Date(2026, 3, 8, h, m, 0, 0, time.UTC) }
+		f.ingest(f.seal("101", ballot.RecordPollsClosed, &ballot.PollsClosed{At: at(17, 0)}))
+		f.ingest(f.seal("101", ballot.RecordIncident, &ballot.Incident{At: at(17, 10), Text: "Zählung unterbrochen"}))
+		f.ingest(f.seal("102", ballot.RecordIncident, &ballot.Incident{At: at(17, 5), Text: "Stromausfall"}))
+		f.ingest(f.seal("101", ballot.RecordIncident, &ballot.Incident{At: at(9, 0), Text: "Urne verspätet versiegelt"}))
+		s, err := f.svc.Status(f.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, in := range s.Incidents {
+			got = append(got, fmt.Sprintf("%s %s %v", in.District, in.At.Format("15:04"), in.AfterClose))
+		}
+		want := []string{"101 09:00 false", "102 17:05 false", "101 17:10 true"}
+		if !slices.Equal(got, want) {
+			t.Errorf("incidents %v, want %v", got, want)
 		}
 	})
 }

@@ -163,7 +163,14 @@ func writeStatusText(w io.Writer, def *ballot.Definition, s tally.Status, lang b
 	}
 	tw.Flush()
 
-	fmt.Fprintf(w, "\n%s: %d\n", sword(lang, "incidents"), s.Incidents)
+	fmt.Fprintf(w, "\n%s: %d\n", sword(lang, "incidents"), len(s.Incidents))
+	for _, in := range s.Incidents {
+		term := ballot.IncidentTermIn(lang, in.At, nil)
+		if in.AfterClose {
+			term = ballot.IncidentTermIn(lang, in.At, &in.At)
+		}
+		fmt.Fprintf(w, "  %s  %s  %s: %s\n", local(in.At), in.District, term, in.Text)
+	}
 	fmt.Fprintf(w, "%s: %d\n", sword(lang, "equivocations"), len(s.Equivocations))
 	for _, e := range s.Equivocations {
 		fmt.Fprintf(w, "  %s %s seq %d: %s / %s\n", e.District, e.Station, e.Seq, shortHash(e.FirstHash), shortHash(e.SecondHash))
