@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -66,41 +65,27 @@ func exportEvidenceRun(ctx context.Context, opts *ExportEvidenceOptions) (err er
 	}
 	defer st.Close()
 
-	dir, base := filepath.Split(opts.Out)
-	if dir == "" {
-		dir = "."
-	}
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
+	var n int
+	var sum evidence.Summary
+	err = cmdutil.WriteAtomic(opts.Out, 0o644, func(f *os.File) error {
+		var err error
+		if n, err = svc.ExportEvidence(ctx, f); err != nil {
+			return fmt.Errorf("export evidence: %w", err)
 		}
-	}()
-	n, err := svc.ExportEvidence(ctx, tmp)
+		// The writer does not check signatures: read the file back as an
+		// observer would before it takes its name.
+		if _, err := f.Seek(0, 0); err != nil {
+			return err
+		}
+		if sum, err = evidence.Read(f, svc.Election().OfficePublicKey, nil); err != nil {
+			return fmt.Errorf("the exported file does not verify, nothing written: %w", err)
+		}
+		if sum.Count != uint64(n) {
+			return fmt.Errorf("the exported file holds %d records, %d were written; nothing written", sum.Count, n)
+		}
+		return nil
+	})
 	if err != nil {
-		return fmt.Errorf("export evidence: %w", err)
-	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if _, err = tmp.Seek(0, 0); err != nil {
-		return err
-	}
-	sum, err := evidence.Read(tmp, svc.Election().OfficePublicKey, nil)
-	if err != nil {
-		return fmt.Errorf("the exported file does not verify, nothing written: %w", err)
-	}
-	if sum.Count != uint64(n) {
-		return fmt.Errorf("the exported file holds %d records, %d were written; nothing written", sum.Count, n)
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(tmp.Name(), opts.Out); err != nil {
 		return err
 	}
 	fmt.Fprintf(opts.IO.Out, "%s: %d records, office key %s, chain %s\n", opts.Out, n, seal.KeyIDOf(svc.Election().OfficePublicKey), sum.Chain)
