@@ -8,7 +8,6 @@ import (
 	"math"
 	"reflect"
 	"strconv"
-	"strings"
 	"unicode/utf8"
 )
 
@@ -45,9 +44,13 @@ func ParseDefinition(data []byte) (*Definition, error) {
 	if err := json.Unmarshal(data, &def); err != nil {
 		return nil, &DefinitionError{Problems: append(shapeProblems, Problem{Path: "$", Code: ProblemValueInvalid, Args: []string{err.Error()}})}
 	}
+	reported := make(map[string]bool, len(shapeProblems))
+	for _, p := range shapeProblems {
+		reported[p.Path] = true
+	}
 	all := shapeProblems
 	for _, p := range def.Validate() {
-		if !underAny(p.Path, shapeProblems) {
+		if !under(p.Path, reported) {
 			all = append(all, p)
 		}
 	}
@@ -58,11 +61,15 @@ func ParseDefinition(data []byte) (*Definition, error) {
 	return &def, nil
 }
 
-// underAny reports whether path lies at or below the path of a problem
-// already reported, so a mistyped field is not reported twice.
-func underAny(path string, list []Problem) bool {
-	for _, p := range list {
-		if path == p.Path || strings.HasPrefix(path, p.Path+".") || strings.HasPrefix(path, p.Path+"[") {
+// under reports whether path, or a path above it, is among the paths
+// already reported, so a mistyped field is not reported twice. It looks up
+// each prefix, so a file with many problems costs no more than linear time.
+func under(path string, reported map[string]bool) bool {
+	if len(reported) == 0 {
+		return false
+	}
+	for i := len(path); i > 0; i-- {
+		if (i == len(path) || path[i] == '.' || path[i] == '[') && reported[path[:i]] {
 			return true
 		}
 	}
