@@ -33,15 +33,20 @@ func (t Totals) Merge(other Totals) {
 	}
 }
 
-// Delta returns what changes when the count before (nil: none) is replaced
-// by the count after (nil: none), without zero entries.
-func Delta(before, after *Count) Totals {
+// TotalsOf returns the numbers of one count as totals of one district.
+func TotalsOf(c *Count) Totals {
+	t := Totals{}
+	t.Add(c, +1)
+	return t
+}
+
+// Delta returns what totals gain when before (nil: nothing) is replaced by
+// after (nil: nothing), without zero entries.
+func Delta(before, after Totals) Totals {
 	d := Totals{}
-	if before != nil {
-		d.Add(before, -1)
-	}
-	if after != nil {
-		d.Add(after, +1)
+	d.Merge(after)
+	for k, v := range before {
+		d[k] -= v
 	}
 	maps.DeleteFunc(d, func(_ string, v int64) bool { return v == 0 })
 	return d

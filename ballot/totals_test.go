@@ -45,11 +45,11 @@ func TestTotals_Property_IncrementalEqualsFreshSumWhateverTheOrder(t *testing.T)
 				if ok && cur.n >= a.n {
 					continue
 				}
-				var before *ballot.Count
+				var before ballot.Totals
 				if ok {
-					before = cur.count
+					before = ballot.TotalsOf(cur.count)
 				}
-				incremental.Merge(ballot.Delta(before, a.count))
+				incremental.Merge(ballot.Delta(before, ballot.TotalsOf(a.count)))
 				current[a.district] = a
 			}
 			fresh := ballot.Totals{}

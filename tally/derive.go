@@ -73,11 +73,9 @@ func (s *Service) applyCount(ctx context.Context, tx store.Tx, h ballot.Header, 
 	if !supersedes(c.Version, h.Seq, old) {
 		return nil // an older version arriving late: kept, not current
 	}
-	numbers := ballot.Totals{}
-	numbers.Add(c, +1)
 	next := &store.CurrentCount{
 		CountKey: store.CountKey{District: h.District, Contest: c.Contest, Stage: c.Stage},
-		Version:  c.Version, Seq: h.Seq, EnvelopeHash: envelopeHash, Numbers: numbers,
+		Version:  c.Version, Seq: h.Seq, EnvelopeHash: envelopeHash, Numbers: ballot.TotalsOf(c),
 	}
 	if err := tx.PutCurrentCount(ctx, *next); err != nil {
 		return err
@@ -107,21 +105,13 @@ func best(quick, final *store.CurrentCount) *store.CurrentCount {
 // diff is what the totals gain when before (nil: nothing) is replaced by
 // after (nil: nothing).
 func diff(before, after *store.CurrentCount) ballot.Totals {
-	d := ballot.Totals{}
-	if after != nil {
-		d.Merge(after.Numbers)
-	}
-	if before != nil {
-		for k, v := range before.Numbers {
-			d[k] -= v
+	numbers := func(c *store.CurrentCount) ballot.Totals {
+		if c == nil {
+			return nil
 		}
+		return c.Numbers
 	}
-	for k, v := range d {
-		if v == 0 {
-			delete(d, k)
-		}
-	}
-	return d
+	return ballot.Delta(numbers(before), numbers(after))
 }
 
 // aggregateDeltas turns the changes per view into rows, sorted by key so

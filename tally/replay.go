@@ -61,8 +61,7 @@ func (r *Replay) Add(rec ballot.Record, envelopeHash string) error {
 	if !supersedes(c.Version, rec.Seq, old) {
 		return nil
 	}
-	numbers := ballot.Totals{}
-	numbers.Add(c, +1)
+	numbers := ballot.TotalsOf(c)
 	r.current[key] = &store.CurrentCount{CountKey: key, Version: c.Version, Seq: rec.Seq,
 		EnvelopeHash: envelopeHash, Numbers: numbers}
 	return nil
