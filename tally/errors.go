@@ -17,6 +17,7 @@ type Error struct {
 	Message  string
 	Findings []ballot.Finding // for count-rejected: what blocks the count
 	Err      error
+	header   *ballot.Header // the record's, when its signature verified
 }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }

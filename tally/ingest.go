@@ -50,7 +50,15 @@ func (s *Service) Ingest(ctx context.Context, envelope []byte, via string) (Acce
 
 // ingest returns the receipt, or a refusal to keep as evidence, or an
 // error of the store (nothing to keep: the store is what failed).
-func (s *Service) ingest(ctx context.Context, envelope []byte, via string) (Accepted, *Error, error) {
+func (s *Service) ingest(ctx context.Context, envelope []byte, via string) (_ Accepted, refusal *Error, _ error) {
+	var header *ballot.Header
+	defer func() {
+		// A refusal of a record whose signed header was read names its
+		// district, station and sequence number in the evidence.
+		if refusal != nil && header != nil {
+			refusal.header = header
+		}
+	}()
 	var lookupErr error
 	keys := seal.KeyRingFunc(func(id seal.KeyID) (ed25519.PublicKey, bool) {
 		k, err := s.store.StationKey(ctx, id)
@@ -70,6 +78,7 @@ func (s *Service) ingest(ctx context.Context, envelope []byte, via string) (Acce
 		return Accepted{}, fromSeal(err), nil
 	}
 	h := opened.Record.Header
+	header = &h
 	if refusal := s.checkHeader(h); refusal != nil {
 		return Accepted{}, refusal, nil
 	}
@@ -83,7 +92,6 @@ func (s *Service) ingest(ctx context.Context, envelope []byte, via string) (Acce
 
 	now := s.clock().UTC()
 	var acc Accepted
-	var refusal *Error
 	err = s.store.InTx(ctx, func(tx store.Tx) error {
 		var err error
 		acc, refusal, err = s.accept(ctx, tx, opened, rec, envelope, via, now)
@@ -229,6 +237,9 @@ func (s *Service) keepRejection(ctx context.Context, envelope []byte, via string
 	}
 	r := store.Rejection{Hash: seal.EnvelopeHash(envelope), Code: refusal.Code, Message: refusal.Message,
 		ReceivedAt: s.clock().UTC(), Via: via, Bytes: envelope}
+	if h := refusal.header; h != nil {
+		r.District, r.Station, r.Seq = h.District, h.Station, h.Seq
+	}
 	if refusal.Code == CodeSeqConflict {
 		// The equivocation is recorded with the envelope's facts already.
 		r.Message = "equivocation: " + r.Message

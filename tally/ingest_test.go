@@ -91,7 +91,8 @@ func TestIngest_AnotherRecordWithAUsedSequenceNumberIsAnEquivocation(t *testing.
 			t.Errorf("equivocations %+v", eqs)
 		}
 		rej, _ := st.Rejections(f.ctx)
-		if len(rej) != 1 || rej[0].Code != tally.CodeSeqConflict || !bytes.Equal(rej[0].Bytes, second) {
+		if len(rej) != 1 || rej[0].Code != tally.CodeSeqConflict || !bytes.Equal(rej[0].Bytes, second) ||
+			rej[0].District != "101" || rej[0].Station != s.id || rej[0].Seq != 5 {
 			t.Errorf("the refused record is not kept as evidence: %+v", rej)
 		}
 	})
