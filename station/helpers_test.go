@@ -2,6 +2,7 @@ package station_test
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"os"
 	"path/filepath"
@@ -149,3 +150,8 @@ func dayUntilCount(t *testing.T, s *station.Station, c *clock) {
 }
 
 func asError(err error, target **station.Error) bool { return errors.As(err, target) }
+
+// sealedStationKey is the public key of the district's station in the kit.
+func sealedStationKey(t testing.TB, district string) ed25519.PublicKey {
+	return sealtest.Signer(t, "station-"+district).Public()
+}
