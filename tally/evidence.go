@@ -13,7 +13,8 @@ import (
 // ExportEvidence writes the evidence file (package ballot/evidence): the
 // signed election package, every station key ever enrolled, and every
 // accepted envelope with its receipt in the order of acceptance, closed by
-// the manifest the office key signs. It returns the number of records.
+// the manifest the office key signs, which names the contests certified.
+// It returns the number of records.
 //
 // The writer does not check signatures; a caller that publishes the file
 // reads it back with evidence.Read first. A failed export has no manifest,
@@ -31,8 +32,18 @@ func (s *Service) ExportEvidence(ctx context.Context, w io.Writer) (int, error) 
 		keys[i] = evidence.Key{PublicKey: k.PublicKey, District: k.District, Station: k.Station,
 			EnrolledAt: k.EnrolledAt, RevokedAt: k.RevokedAt}
 	}
+	certs, err := s.store.Certifications(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var certified []evidence.Certification
+	for _, c := range certs {
+		if c.RevokedAt.IsZero() {
+			certified = append(certified, evidence.Certification{Contest: c.Contest, CertifiedAt: c.CertifiedAt, By: c.By})
+		}
+	}
 	ew, err := evidence.NewWriter(w, s.office, evidence.Header{ElectionID: s.election.ID, Package: s.election.Package,
-		ExportedAt: s.clock().UTC()}, keys)
+		ExportedAt: s.clock().UTC(), Certifications: certified}, keys)
 	if err != nil {
 		return 0, err
 	}
@@ -59,16 +70,20 @@ type Audit struct {
 	Replay  *Replay
 }
 
-// Results computes the results in a view from the evidence's records. The
-// evidence holds no certifications, so no contest is certified; Generated
-// is the time of the export.
+// Results computes the results in a view from the evidence's records, with
+// the contests certified as the manifest names them; Generated is the time
+// of the export.
 func (a *Audit) Results(view string) (Results, error) {
 	switch view {
 	case ViewQuick, ViewFinal, ViewBest:
 	default:
 		return Results{}, fmt.Errorf("unknown view %q: use quick, final or best", view)
 	}
-	return ComputeResults(a.Summary.Definition, view, a.Replay.Aggregates(), nil, a.Summary.ExportedAt), nil
+	certs := make([]store.Certification, len(a.Summary.Certifications))
+	for i, c := range a.Summary.Certifications {
+		certs[i] = store.Certification{Contest: c.Contest, CertifiedAt: c.CertifiedAt, By: c.By}
+	}
+	return ComputeResults(a.Summary.Definition, view, a.Replay.Aggregates(), certs, a.Summary.ExportedAt), nil
 }
 
 // AuditEvidence reads and verifies an evidence file and replays its

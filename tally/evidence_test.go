@@ -29,6 +29,11 @@ func TestExportEvidence_AuditEqualsResults(t *testing.T) {
 			}
 		}
 		f.ingest(f.seal("101", ballot.RecordCount, f.mayorCount("101", ballot.StageFinal, 3, 600, [4]int64{300, 150, 100, 44})))
+		// The certification of the mayor contest travels in the manifest,
+		// so the audit shows it certified as the results do.
+		if err := f.svc.Certify(f.ctx, "ob", "Wahlausschuss"); err != nil {
+			t.Fatal(err)
+		}
 
 		var buf bytes.Buffer
 		n, err := f.svc.ExportEvidence(f.ctx, &buf)
@@ -58,6 +63,9 @@ func TestExportEvidence_AuditEqualsResults(t *testing.T) {
 				t.Fatal(err)
 			}
 			got.Generated = want.Generated
+			if st := got.Contests[0].Status(); st != want.Contests[0].Status() || !got.Contests[0].Certified {
+				t.Fatalf("view %s: audit says %s, results %s", view, st, want.Contests[0].Status())
+			}
 			if !reflect.DeepEqual(got, want) {
 				t.Fatalf("view %s: audit %+v\nresults %+v", view, got.Contests[0].Total, want.Contests[0].Total)
 			}

@@ -173,9 +173,13 @@ func TestFormat(t *testing.T) {
 	var m struct {
 		Format, ElectionID, PackageHash, HeaderSHA256, KeysSHA256, Chain string
 		Count                                                            uint64
+		Certifications                                                   []evidence.Certification
 	}
 	mustDecodeOrdered(t, payloadOf(t, man.Manifest, evidence.ManifestPayloadType),
-		[]string{"format", "election_id", "package_hash", "header_sha256", "keys_sha256", "count", "chain"}, &m)
+		[]string{"format", "election_id", "package_hash", "header_sha256", "keys_sha256", "count", "chain", "certifications"}, &m)
+	if m.Certifications == nil || len(m.Certifications) != 0 {
+		t.Errorf("certifications of a file without any: %#v, want []", m.Certifications)
+	}
 	hs := sha256.Sum256(ls[0][:len(ls[0])-1])
 	ks := sha256.Sum256([]byte(keys.Keys))
 	kss := sha256.Sum256(ks[:])

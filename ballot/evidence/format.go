@@ -41,7 +41,12 @@
 // with payload type ManifestPayloadType and the payload
 //
 //	{"format":"wahlkoffer-evidence/1","election_id":"<id>","package_hash":"<hex>",
-//	 "header_sha256":"<hex>","keys_sha256":"<hex>","count":<records>,"chain":"<hex>"}
+//	 "header_sha256":"<hex>","keys_sha256":"<hex>","count":<records>,"chain":"<hex>",
+//	 "certifications":[{"contest":"<id>","certified_at":"<UTC>","by":"<who>"},...]}
+//
+// where certifications lists the contests certified when the file was
+// exported (sorted by contest id; empty when none), so that an observer
+// sees the same status as the office's results.
 //
 // Hashes are lowercase hex SHA-256. package_hash is seal.PackageHash of the
 // definition, the hash every record carries. header_sha256 is over the
@@ -81,6 +86,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/wahlkoffer/wahlkoffer/ballot"
 	"github.com/wahlkoffer/wahlkoffer/ballot/seal"
 )
 
@@ -133,6 +139,9 @@ type Header struct {
 	ElectionID string
 	Package    []byte    // the signed election package, verbatim
 	ExportedAt time.Time // taken in UTC
+	// Certifications are the contests certified at the export; the
+	// manifest carries them, sorted by contest.
+	Certifications []Certification
 }
 
 // The lines of the file. Member order is encoding order.
@@ -177,13 +186,39 @@ type wireKey struct {
 
 // manifest is the payload of the last line.
 type manifest struct {
-	Format       string `json:"format"`
-	ElectionID   string `json:"election_id"`
-	PackageHash  string `json:"package_hash"`
-	HeaderSHA256 string `json:"header_sha256"`
-	KeysSHA256   string `json:"keys_sha256"`
-	Count        uint64 `json:"count"`
-	Chain        string `json:"chain"`
+	Format         string          `json:"format"`
+	ElectionID     string          `json:"election_id"`
+	PackageHash    string          `json:"package_hash"`
+	HeaderSHA256   string          `json:"header_sha256"`
+	KeysSHA256     string          `json:"keys_sha256"`
+	Count          uint64          `json:"count"`
+	Chain          string          `json:"chain"`
+	Certifications []Certification `json:"certifications"`
+}
+
+// Certification is a contest certified by the electoral committee, as the
+// office recorded it.
+type Certification struct {
+	Contest     string    `json:"contest"`
+	CertifiedAt time.Time `json:"certified_at"`
+	By          string    `json:"by"`
+}
+
+// checkCertifications requires contests of the definition, each once, in
+// order, certified at a time in UTC.
+func checkCertifications(certs []Certification, def *ballot.Definition) error {
+	for i, c := range certs {
+		if _, _, ok := def.Contest(c.Contest); !ok {
+			return fmt.Errorf("certification of %q: not a contest of the election", c.Contest)
+		}
+		if i > 0 && certs[i-1].Contest >= c.Contest {
+			return fmt.Errorf("certifications are not sorted by contest or repeat %q", c.Contest)
+		}
+		if c.CertifiedAt.IsZero() || c.CertifiedAt.Location() != time.UTC {
+			return fmt.Errorf("certification of %q: certified_at is not set in UTC", c.Contest)
+		}
+	}
+	return nil
 }
 
 // encodeJSON appends the canonical encoding of v: encoding/json without

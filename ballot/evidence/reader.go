@@ -33,6 +33,9 @@ type Summary struct {
 	// until the Reader's Next has returned io.EOF.
 	Count uint64
 	Chain string
+	// Certifications are the contests certified at export, from the
+	// verified manifest (nil until then).
+	Certifications []Certification
 }
 
 // Item is one verified record of the file, handed over in file order.
@@ -420,7 +423,14 @@ func (r *Reader) readManifest(b []byte) error {
 		return err
 	}
 	var m manifest
-	if err := decodeCanonical(payload, &m, false, nil); err != nil {
+	if err := decodeCanonical(payload, &m, false, func() {
+		if m.Certifications == nil {
+			m.Certifications = []Certification{}
+		}
+	}); err != nil {
+		return wrapf(CodeManifest, line, err, "the manifest")
+	}
+	if err := checkCertifications(m.Certifications, r.sum.Definition); err != nil {
 		return wrapf(CodeManifest, line, err, "the manifest")
 	}
 	chain := hex.EncodeToString(r.chain[:])
@@ -442,6 +452,6 @@ func (r *Reader) readManifest(b []byte) error {
 		}
 		return errorf(CodeMalformed, line+1, "data after the manifest")
 	}
-	r.sum.Count, r.sum.Chain = m.Count, m.Chain
+	r.sum.Count, r.sum.Chain, r.sum.Certifications = m.Count, m.Chain, m.Certifications
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/wahlkoffer/wahlkoffer/ballot"
@@ -62,7 +63,18 @@ func NewWriter(w io.Writer, office seal.Signer, header Header, keys []Key) (*Wri
 		return nil, wrapf(CodeSignature, 1, err, "office key")
 	}
 	wr := &Writer{bw: bufio.NewWriterSize(w, 64<<10), office: office}
-	wr.m = manifest{Format: Format, ElectionID: header.ElectionID, PackageHash: pkgHash}
+	certs := slices.Clone(header.Certifications)
+	for i := range certs {
+		certs[i].CertifiedAt = certs[i].CertifiedAt.UTC()
+	}
+	slices.SortFunc(certs, func(a, b Certification) int { return strings.Compare(a.Contest, b.Contest) })
+	if certs == nil {
+		certs = []Certification{}
+	}
+	if err := checkCertifications(certs, def); err != nil {
+		return nil, wrapf(CodeManifest, 0, err, "certifications")
+	}
+	wr.m = manifest{Format: Format, ElectionID: header.ElectionID, PackageHash: pkgHash, Certifications: certs}
 
 	// The header line, whose hash the manifest carries.
 	if err := encodeJSON(&wr.buf, headerLine{

@@ -138,3 +138,26 @@ func TestWriterIOError(t *testing.T) {
 		t.Error("Add after a failed Close gave no error")
 	}
 }
+
+func TestCertificationsTravelInTheSignedManifest(t *testing.T) {
+	f := smallFixture(t)
+	certifiedAt := time.Date(2026, 3, 9, 10, 0, 0, 0, time.FixedZone("CET", 3600))
+	f.header.Certifications = []evidence.Certification{{Contest: "freibad", CertifiedAt: certifiedAt, By: "Wahlausschuss"}}
+	data := f.file(t)
+	_, sum, err := readAll(data, f.office.Public())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []evidence.Certification{{Contest: "freibad", CertifiedAt: certifiedAt.UTC(), By: "Wahlausschuss"}}
+	if len(sum.Certifications) != 1 || sum.Certifications[0] != want[0] || sum.Certifications[0].CertifiedAt.Location() != time.UTC {
+		t.Fatalf("certifications read back: %+v, want %+v", sum.Certifications, want)
+	}
+
+	// A certification of a contest the election does not have is refused
+	// when writing.
+	f.header.Certifications = []evidence.Certification{{Contest: "hallenbad", CertifiedAt: certifiedAt, By: "x"}}
+	var buf bytes.Buffer
+	if _, err := evidence.NewWriter(&buf, f.office, f.header, f.keys); evidence.CodeOf(err) != evidence.CodeManifest {
+		t.Fatalf("unknown contest: %v", err)
+	}
+}
