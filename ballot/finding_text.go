@@ -93,6 +93,31 @@ var fieldNames = map[string][2]string{
 	"candidate_votes":    {"Stimmen je Bewerber", "votes per candidate"},
 }
 
+// FieldLabel names a field of a count of contest c for people: an option
+// or candidate by its name in the definition, a letter as the forms have
+// it, a postal reason by its legal wording. c may be nil.
+func FieldLabel(c *Contest, field string, lang Lang) string {
+	if c != nil {
+		if id, ok := strings.CutPrefix(field, optionPrefix); ok {
+			for _, o := range c.Options() {
+				if o.ID == id {
+					return o.Name
+				}
+			}
+		}
+		if id, ok := strings.CutPrefix(field, candidatePrefix); ok {
+			for _, l := range c.Lists {
+				for _, cand := range l.Candidates {
+					if cand.ID == id {
+						return cand.Name
+					}
+				}
+			}
+		}
+	}
+	return fieldName(field, lang)
+}
+
 // fieldName renders a field name for people: letters stay letters, option
 // and candidate fields show their id, postal reasons their legal wording.
 func fieldName(field string, lang Lang) string {

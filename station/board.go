@@ -39,6 +39,9 @@ func (s *Station) AddMember(ctx context.Context, m ballot.Member) (ballot.Member
 		if _, ok := st.Person(m.ID); ok {
 			return refuse(CodePersonExists, "Die Kennung %s ist schon vergeben.", "The id %s is already taken.", m.ID)
 		}
+		if err := s.checkBoardSize(st); err != nil {
+			return err
+		}
 		return tx.PutMember(ctx, sqlite.Member{ID: m.ID, Name: m.Name, Role: string(m.Role), AddedAt: s.now().UTC()})
 	})
 	return m, err
@@ -74,6 +77,10 @@ func (s *Station) CheckIn(ctx context.Context, personID string, at time.Time) (b
 		}
 		if st.IsPresent(personID, at) {
 			return refuse(CodePersonPresent, "%s ist bereits angemeldet.", "%s is already checked in.", p.Name)
+		}
+		if r, ok := st.replacementOf(personID); ok {
+			return refuse(CodeReplaced, "%s wurde um %s durch %s ersetzt und gehört nicht mehr zum Wahlvorstand.",
+				"%s was replaced at %s by %s and is no longer on the board.", p.Name, s.clockText(r.At), r.Newcomer.Name)
 		}
 		in = ballot.CheckIn{Person: p.Member, At: at}
 		_, err = s.record(ctx, tx, ballot.RecordCheckIn, &in)
@@ -119,6 +126,10 @@ func (s *Station) Replace(ctx context.Context, noShowID string, newcomer ballot.
 		if !ok {
 			return unknownPerson(noShowID)
 		}
+		if r, ok := st.replacementOf(noShowID); ok {
+			return refuse(CodeReplaced, "%s wurde bereits um %s durch %s ersetzt.", "%s was already replaced at %s by %s.",
+				noShow.Name, s.clockText(r.At), r.Newcomer.Name)
+		}
 		if st.everCheckedIn(noShowID) {
 			return refuse(CodePersonPresent, "%s war angemeldet und ist kein Ausfall; für ein Gehen gibt es die Abmeldung.",
 				"%s checked in and is not a no-show; use check-out for someone who left.", noShow.Name)
@@ -148,6 +159,17 @@ func (s *Station) Replace(ctx context.Context, noShowID string, newcomer ballot.
 		return err
 	})
 	return in, err
+}
+
+// checkBoardSize refuses a new member beyond the board's maximum size; a
+// replaced no-show no longer counts.
+func (s *Station) checkBoardSize(st *State) error {
+	limit := s.def.Board.WithDefaults().MaxSize
+	if n := len(st.People) - len(st.Replacements); n >= limit {
+		return refuse(CodeBoardFull, "Der Wahlvorstand hat schon %d Mitglieder, mehr als %d sind nicht zulässig.",
+			"The board has %d members already; at most %d are allowed.", n, limit)
+	}
+	return nil
 }
 
 func unknownPerson(id string) error {
@@ -196,7 +218,7 @@ func (s *Station) At(text string) (time.Time, error) {
 	}
 	minutes, err := ballot.ParseClock(text)
 	if err != nil {
-		return time.Time{}, refuse(CodeTimeOutsideDay, "%q ist keine Uhrzeit (HH:MM).", "%q is not a time of day (HH:MM).", text)
+		return time.Time{}, refuse(CodeTimeInvalid, "%q ist keine Uhrzeit (HH:MM).", "%q is not a time of day (HH:MM).", text)
 	}
 	return s.onElectionDay(minutes), nil
 }

@@ -27,9 +27,7 @@ func TestSetupRefusesAWrongPINAndWritesNothing(t *testing.T) {
 func TestSetupRefusesAFolderWithAStore(t *testing.T) {
 	_, _, dir := newStation(t, "101")
 	_, err := station.Setup(context.Background(), dir, sealedKit(t, "101"), kitPIN("101"), station.Options{})
-	if err == nil || !strings.Contains(err.Error(), "already holds a station store") {
-		t.Fatalf("got %v, want a refusal of the existing store", err)
-	}
+	wantCode(t, err, station.CodeStoreExists)
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
 		if strings.HasSuffix(e.Name(), ".new") {
@@ -141,6 +139,37 @@ func TestAReplacementNeedsAnInstructedNewcomerForANoShow(t *testing.T) {
 	}
 	// The newcomer is on the board for the rest of the day.
 	must[ballot.CheckOut](t)(s.CheckOut(ctx, in.Person.ID, time.Time{}))
+}
+
+func TestAReplacedNoShowStaysReplaced(t *testing.T) {
+	s, c, _ := newStation(t, "101")
+	ctx := context.Background()
+	c.Set(day(7, 45))
+	must[ballot.CheckIn](t)(s.Replace(ctx, "101-6", ballot.Member{Name: "Anna Groß"}, true, time.Time{}))
+	_, err := s.Replace(ctx, "101-6", ballot.Member{Name: "Otto Klein"}, true, time.Time{})
+	wantCode(t, err, station.CodeReplaced)
+	_, err = s.CheckIn(ctx, "101-6", time.Time{}) // comes late: the newcomer serves
+	wantCode(t, err, station.CodeReplaced)
+}
+
+func TestTheBoardCannotGrowBeyondItsMaximum(t *testing.T) {
+	s, _, _ := newStation(t, "101") // six on the roster, at most nine
+	ctx := context.Background()
+	for i := range 3 {
+		must[ballot.Member](t)(s.AddMember(ctx, ballot.Member{Name: "Reserve " + string(rune('A'+i)), Role: ballot.RoleAssessor}))
+	}
+	_, err := s.AddMember(ctx, ballot.Member{Name: "Reserve D", Role: ballot.RoleAssessor})
+	wantCode(t, err, station.CodeBoardFull)
+}
+
+func TestATimeThatIsNoTimeIsSaidSo(t *testing.T) {
+	s, _, _ := newStation(t, "101")
+	_, err := s.At("8h00")
+	wantCode(t, err, station.CodeTimeInvalid)
+	at, err := s.At("08:00")
+	if err != nil || !at.Equal(day(8, 0)) {
+		t.Fatalf("08:00: %v %v", at, err)
+	}
 }
 
 func TestAddMemberForABoardWithoutRoster(t *testing.T) {

@@ -113,8 +113,14 @@ func (s *Station) checkCounting(st *State, contest, person string) error {
 	return nil
 }
 
-func (s *Station) countsContest(id string) bool {
-	return slices.ContainsFunc(s.def.ContestsOf(s.district), func(c *ballot.Contest) bool { return c.ID == id })
+func (s *Station) countsContest(id string) bool { return s.contest(id) != nil }
+
+// contest returns the contest of the district with the id, or nil.
+func (s *Station) contest(id string) *ballot.Contest {
+	if i := slices.IndexFunc(s.def.ContestsOf(s.district), func(c *ballot.Contest) bool { return c.ID == id }); i >= 0 {
+		return s.def.ContestsOf(s.district)[i]
+	}
+	return nil
 }
 
 // normalize keeps the numbers of an entry and sets the rest.
@@ -164,7 +170,7 @@ func (s *Station) Draft(st *State, contest string, stage ballot.Stage, o SubmitO
 	}
 	if diffs := ballot.CompareEntries(entries[0].Count, entries[1].Count); len(diffs) > 0 {
 		e := refuse(CodeEntriesDiffer, "Die beiden Eingaben für %s weichen ab:", "The two entries for %s differ:", contest)
-		e.Diffs = diffs
+		e.Diffs, e.contest = diffs, s.contest(contest)
 		return nil, nil, e
 	}
 	if stage == ballot.StageQuick && st.LastSent(contest, ballot.StageFinal) != nil {

@@ -2,6 +2,7 @@ package station_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -50,6 +51,10 @@ func TestTheSecondEntryNamesEveryDifferingFieldUntilFixed(t *testing.T) {
 	}
 	_, err := s.Submit(ctx, "ob", ballot.StageQuick, station.SubmitOptions{})
 	wantCode(t, err, station.CodeEntriesDiffer)
+	var e *station.Error
+	if !asError(err, &e) || !strings.Contains(e.Message(ballot.German), "Jürgen Öztürk (D:ob-2): erste Eingabe 300, zweite Eingabe 390") {
+		t.Fatalf("the differing field is not named by the candidate: %v", err)
+	}
 	// Only the two who entered may change their entries.
 	_, err = s.EnterCount(ctx, "ob", "101-2", mayorCount())
 	wantCode(t, err, station.CodeEntriesFull)

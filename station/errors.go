@@ -44,6 +44,10 @@ const (
 	CodeCorrectionNeeds Code = "correction-reason-missing"
 	CodeStageInvalid    Code = "stage-invalid"
 	CodeNotEntrant      Code = "entrant-not-present" // who enters must be on the board now
+	CodeReplaced        Code = "person-replaced"     // a no-show already replaced
+	CodeBoardFull       Code = "board-full"          // the board's maximum size is reached
+	CodeTimeInvalid     Code = "time-invalid"        // not a time of day or an instant
+	CodeStoreExists     Code = "store-exists"        // setup into a folder that has a store
 )
 
 // Error is a refusal of a use case. Findings and Diffs say more for a
@@ -53,6 +57,7 @@ type Error struct {
 	de, en   string
 	Findings []ballot.Finding
 	Diffs    []ballot.FieldDiff
+	contest  *ballot.Contest // names the fields of Diffs
 }
 
 func (e *Error) Error() string { return string(e.Code) + ": " + e.Message(ballot.English) }
@@ -69,7 +74,7 @@ func (e *Error) Message(lang ballot.Lang) string {
 		parts = append(parts, f.Message(lang))
 	}
 	for _, d := range e.Diffs {
-		parts = append(parts, DiffText(d, lang))
+		parts = append(parts, DiffText(e.contest, d, lang))
 	}
 	if len(parts) > 0 {
 		msg += "\n  " + strings.Join(parts, "\n  ")
@@ -98,8 +103,9 @@ func refuse(code Code, de, en string, args ...any) *Error {
 	return &Error{Code: code, de: fmt.Sprintf(de, args...), en: fmt.Sprintf(en, args...)}
 }
 
-// DiffText names one field where two entries differ.
-func DiffText(d ballot.FieldDiff, lang ballot.Lang) string {
+// DiffText names one field where two entries of a count of contest c
+// differ, by the name the board knows it by.
+func DiffText(c *ballot.Contest, d ballot.FieldDiff, lang ballot.Lang) string {
 	v := func(p *int64) string {
 		if p == nil {
 			return "–"
@@ -107,9 +113,18 @@ func DiffText(d ballot.FieldDiff, lang ballot.Lang) string {
 		return ballot.FormatCount(*p, lang)
 	}
 	if lang == ballot.English {
-		return fmt.Sprintf("%s: first entry %s, second entry %s", d.Field, v(d.First), v(d.Second))
+		return fmt.Sprintf("%s: first entry %s, second entry %s", label(c, d.Field, lang), v(d.First), v(d.Second))
 	}
-	return fmt.Sprintf("%s: erste Eingabe %s, zweite Eingabe %s", d.Field, v(d.First), v(d.Second))
+	return fmt.Sprintf("%s: erste Eingabe %s, zweite Eingabe %s", label(c, d.Field, lang), v(d.First), v(d.Second))
+}
+
+// label is the field's name with its letter: "D2 Jürgen Öztürk" reads
+// worse than "Jürgen Öztürk (D:ob-2)", which also says what to type.
+func label(c *ballot.Contest, field string, lang ballot.Lang) string {
+	if l := ballot.FieldLabel(c, field, lang); l != field {
+		return l + " (" + field + ")"
+	}
+	return field
 }
 
 func (c Code) String() string { return string(c) }

@@ -141,6 +141,16 @@ func (st *State) IsPresent(id string, at time.Time) bool {
 	return slices.ContainsFunc(st.PresentAt(at), func(a ballot.Attendance) bool { return a.PersonID == id })
 }
 
+// replacementOf returns the replacement of a no-show, if there is one.
+func (st *State) replacementOf(id string) (Replacement, bool) {
+	for _, r := range st.Replacements {
+		if r.Replaces == id {
+			return r, true
+		}
+	}
+	return Replacement{}, false
+}
+
 // everCheckedIn reports whether the person checked in at any time.
 func (st *State) everCheckedIn(id string) bool {
 	return slices.ContainsFunc(st.Attendance, func(e ballot.AttendanceEvent) bool { return e.In && e.PersonID == id })

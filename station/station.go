@@ -56,23 +56,36 @@ func Setup(ctx context.Context, dir string, sealedKit []byte, pin string, o Opti
 	if err != nil {
 		return nil, err
 	}
-	if _, hash, err := k.Definition(); err != nil {
+	_, hash, err := k.Definition()
+	if err != nil {
 		return nil, err
-	} else if err := os.MkdirAll(dir, 0o700); err != nil {
+	}
+	path := filepath.Join(dir, StoreFile)
+	if _, err := os.Lstat(path); err == nil {
+		return nil, refuse(CodeStoreExists, "%s enthält schon eine Station; bitte einen anderen Ordner wählen.",
+			"%s already holds a station store; use another folder.", dir)
+	}
+	created := false
+	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
+		created = true
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
-	} else {
-		now := clock(o)()
-		_, err := sqlite.Create(ctx, filepath.Join(dir, StoreFile), sqlite.Meta{
-			ElectionID: k.ElectionID, District: k.District, Station: k.Station, KeyID: string(k.StationKey.KeyID()),
-			Package: k.Package, PackageHash: hash, OfficeKey: k.OfficeKey, TallyURLs: k.TallyURLs,
-			SealedKit: sealedKit, SetUpAt: now.UTC(),
-		})
+	}
+	_, err = sqlite.Create(ctx, path, sqlite.Meta{
+		ElectionID: k.ElectionID, District: k.District, Station: k.Station, KeyID: string(k.StationKey.KeyID()),
+		Package: k.Package, PackageHash: hash, OfficeKey: k.OfficeKey, TallyURLs: k.TallyURLs,
+		SealedKit: sealedKit, SetUpAt: clock(o)().UTC(),
+	})
+	if err != nil {
+		if created {
+			_ = os.Remove(dir) // only if still empty: nothing half-made stays behind
+		}
 		if errors.Is(err, os.ErrExist) {
-			return nil, fmt.Errorf("%s already holds a station store; use another folder", dir)
+			return nil, refuse(CodeStoreExists, "%s enthält schon eine Station; bitte einen anderen Ordner wählen.",
+				"%s already holds a station store; use another folder.", dir)
 		}
-		if err != nil {
-			return nil, err
-		}
+		return nil, err
 	}
 	s, err := Open(ctx, dir, o)
 	if err != nil {
