@@ -17,6 +17,7 @@ import (
 	"github.com/wahlkoffer/wahlkoffer/cmd/wahlkoffer/internal/cmdutil"
 	"github.com/wahlkoffer/wahlkoffer/cmd/wahlkoffer/internal/election"
 	"github.com/wahlkoffer/wahlkoffer/cmd/wahlkoffer/internal/seats"
+	"github.com/wahlkoffer/wahlkoffer/cmd/wahlkoffer/internal/stationcmd"
 	"github.com/wahlkoffer/wahlkoffer/cmd/wahlkoffer/internal/tallycmd"
 )
 
@@ -73,6 +74,7 @@ official sheets.`,
 		election.NewCmdElection(io),
 		seats.NewCmdSeats(io, nil),
 		tallycmd.NewCmdTally(io),
+		stationcmd.NewCmdStation(io),
 		audit.NewCmdAudit(io, nil),
 	)
 	return cmd

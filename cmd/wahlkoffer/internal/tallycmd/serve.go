@@ -27,6 +27,9 @@ type ServeOptions struct {
 	TLSCert string
 	TLSKey  string
 	Drain   time.Duration
+	// AddrFile receives the URL served once the port is bound, for
+	// scripts that listen on port 0.
+	AddrFile string
 }
 
 // NewCmdServe builds `tally serve`.
@@ -42,6 +45,7 @@ store is reachable; office endpoints under /v1/ need a bearer token.
 On SIGTERM or SIGINT it stops taking connections, lets requests in flight
 finish and exits. Several serve processes may share one PostgreSQL store.`,
 		Example: `  wahlkoffer tally serve --store tally.db --listen 127.0.0.1:8443
+  wahlkoffer tally serve --store tally.db --listen 127.0.0.1:0 --addr-file tally.url
   wahlkoffer tally serve --store tally.db --listen :8443 --tls-cert cert.pem --tls-key key.pem`,
 		Args: cmdutil.ExactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -61,6 +65,7 @@ finish and exits. Several serve processes may share one PostgreSQL store.`,
 	cmd.Flags().StringVar(&opts.Listen, "listen", "127.0.0.1:8080", "address to listen on")
 	cmd.Flags().StringVar(&opts.TLSCert, "tls-cert", "", "TLS certificate file")
 	cmd.Flags().StringVar(&opts.TLSKey, "tls-key", "", "TLS key file")
+	cmd.Flags().StringVar(&opts.AddrFile, "addr-file", "", "write the URL served (http://host:port) to this file once listening")
 	cmd.Flags().DurationVar(&opts.Drain, "drain", 30*time.Second, "how long requests in flight may take to finish on shutdown")
 	return cmd
 }
@@ -78,7 +83,19 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 	if opts.TLSCert != "" {
 		scheme = "https"
 	}
-	return httpapi.Serve(ctx, opts.Listen, httpapi.New(svc, st, log), opts.TLSCert, opts.TLSKey, opts.Drain, func(a net.Addr) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var addrErr error
+	err = httpapi.Serve(ctx, opts.Listen, httpapi.New(svc, st, log), opts.TLSCert, opts.TLSKey, opts.Drain, func(a net.Addr) {
 		fmt.Fprintf(opts.IO.Out, "listening on %s://%s\n", scheme, a)
+		if opts.AddrFile != "" {
+			if addrErr = cmdutil.WriteFileAtomic(opts.AddrFile, fmt.Appendf(nil, "%s://%s\n", scheme, a), 0o644); addrErr != nil {
+				cancel() // a script waiting for the file would wait forever
+			}
+		}
 	})
+	if addrErr != nil {
+		return fmt.Errorf("write --addr-file: %w", addrErr)
+	}
+	return err
 }
