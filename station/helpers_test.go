@@ -39,8 +39,6 @@ type clock struct {
 func (c *clock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 
-const testPIN = "0000-0000-0000-0000"
-
 var (
 	kitOnce   sync.Once
 	kitBytes  map[string][]byte
