@@ -70,6 +70,9 @@ func New(ctx context.Context, st store.Store, office seal.Signer, o Options) (*S
 // ErrNoOfficeKey: the service was opened without the office key.
 var ErrNoOfficeKey = errors.New("the tally was opened without the office key, which signs receipts and evidence")
 
+// Now is the service's clock.
+func (s *Service) Now() time.Time { return s.clock() }
+
 // Definition returns the election definition the service serves.
 func (s *Service) Definition() *ballot.Definition { return s.def }
 

@@ -12,9 +12,12 @@ import (
 
 // Stages of a district's report, as Status shows them.
 const (
-	StageNone  = "none"  // nothing counted yet
-	StageQuick = "quick" // a quick report (Schnellmeldung)
-	StageFinal = "final" // the final record (Wahlniederschrift)
+	StageNone = "none" // nothing counted yet
+	// StagePartial: a district that reported some of its contests and not
+	// others (a district's least stage is none, but it is not silent).
+	StagePartial = "partial"
+	StageQuick   = "quick" // a quick report (Schnellmeldung)
+	StageFinal   = "final" // the final record (Wahlniederschrift)
 )
 
 // Status is what the office watches on election day: how far the counts
@@ -45,10 +48,12 @@ type Incident struct {
 // Progress is how far the counts are.
 type Progress struct {
 	Districts int `json:"districts"` // districts of the election
-	// None, Quick and Final split the districts by the least stage over
-	// the contests they count: Final means every contest has its final
-	// record, Quick that every contest has at least a quick report.
+	// None, Partial, Quick and Final split the districts by the least
+	// stage over the contests they count: Final means every contest has
+	// its final record, Quick that every contest has at least a quick
+	// report, Partial that some contests have reported and others not.
 	None       int                `json:"none"`
+	Partial    int                `json:"partial"`
 	Quick      int                `json:"quick"`
 	Final      int                `json:"final"`
 	Contests   []ContestProgress  `json:"contests"`
@@ -217,11 +222,16 @@ func (s *Service) progress(counts []store.CurrentCount) Progress {
 				}
 			}
 		}
+		if dp.Stage == StageNone && slices.ContainsFunc(contests, func(c *ballot.Contest) bool { return dp.Contests[c.ID] != StageNone }) {
+			dp.Stage = StagePartial
+		}
 		switch dp.Stage {
 		case StageFinal:
 			p.Final++
 		case StageQuick:
 			p.Quick++
+		case StagePartial:
+			p.Partial++
 		default:
 			p.None++
 		}
@@ -301,7 +311,9 @@ func (s *Service) staffing(att []store.Attendance, events []store.DistrictEvent,
 		}
 		ss.Present = ballot.PresentAt(evs, now)
 		ss.Quorum = ballot.EvaluateQuorum(s.def.Board, phase, ss.Present)
-		ss.Alert = !ss.Quorum.Met && !now.Before(opens) && !final[d.ID]
+		// The office sends reserves from the opening until the morning
+		// after; later the staffing is history, not an alert.
+		ss.Alert = !ss.Quorum.Met && !now.Before(opens) && now.Before(opens.AddDate(0, 0, 1)) && !final[d.ID]
 		if ss.Alert {
 			out.BelowQuorum = append(out.BelowQuorum, d.ID)
 		}

@@ -134,8 +134,9 @@ func TestStatus_ProgressStaffingTurnoutIncidentsAndEquivocations(t *testing.T) {
 			t.Errorf("equivocations %+v, rejections %d", s.Equivocations, s.Rejections)
 		}
 		p := s.Progress
-		if p.Districts != 50 || p.None != 50 || p.Quick != 0 || p.Final != 0 {
-			t.Errorf("progress %d: none %d quick %d final %d (the council is not counted anywhere)", p.Districts, p.None, p.Quick, p.Final)
+		// 101 and 102 reported the mayor and not the council: partial.
+		if p.Districts != 50 || p.None != 48 || p.Partial != 2 || p.Quick != 0 || p.Final != 0 {
+			t.Errorf("progress %d: none %d partial %d quick %d final %d", p.Districts, p.None, p.Partial, p.Quick, p.Final)
 		}
 		ob := p.Contests[0]
 		if ob.Contest != "ob" || ob.Districts != 50 || ob.Reported != 2 || ob.Final != 1 {
@@ -148,6 +149,9 @@ func TestStatus_ProgressStaffingTurnoutIncidentsAndEquivocations(t *testing.T) {
 			}
 			if d.Contests["ob"] != want || d.Contests["sr"] != tally.StageNone {
 				t.Errorf("district %s: %v", d.District, d.Contests)
+			}
+			if reported := want != tally.StageNone; reported != (d.Stage == tally.StagePartial) {
+				t.Errorf("district %s: stage %s", d.District, d.Stage)
 			}
 		}
 	})
@@ -164,6 +168,14 @@ func TestStatus_AStationWithAContestLeftToCountStillNeedsItsBoard(t *testing.T) 
 		// The council is still missing, so the board must still be there.
 		if !slices.Contains(s.Staffing.BelowQuorum, "101") {
 			t.Errorf("101 has no board and a contest to count: %v", s.Staffing.BelowQuorum)
+		}
+		// The morning after, staffing is history: nobody is sent anywhere.
+		f.now = f.now.AddDate(0, 0, 2)
+		if s, err = f.svc.Status(f.ctx); err != nil {
+			t.Fatal(err)
+		}
+		if len(s.Staffing.BelowQuorum) != 0 {
+			t.Errorf("alerts two days later: %v", s.Staffing.BelowQuorum)
 		}
 	})
 }

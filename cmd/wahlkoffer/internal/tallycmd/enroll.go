@@ -148,7 +148,7 @@ func enrollOne(ctx context.Context, svc *tally.Service, opts *EnrollOptions, dis
 	e := svc.Election()
 	k := kit.Kit{
 		ElectionID: e.ID, District: district, Station: uuid.NewString(), Package: e.Package,
-		OfficeKey: e.OfficePublicKey, StationKey: stationKey, TallyURLs: opts.URLs, IssuedAt: timeNow().UTC(),
+		OfficeKey: e.OfficePublicKey, StationKey: stationKey, TallyURLs: opts.URLs, IssuedAt: svc.Now().UTC(),
 	}
 	sealed, err := kit.Seal(k, pin, kit.SealOptions{WorkFactor: opts.WorkFactor})
 	if err != nil {

@@ -60,6 +60,10 @@ election package with it and stores both. A store holds one election.`,
 }
 
 func initRun(ctx context.Context, opts *InitOptions) error {
+	clock, err := cmdutil.Clock()
+	if err != nil {
+		return err
+	}
 	data, err := os.ReadFile(opts.Election)
 	if err != nil {
 		return fmt.Errorf("read election definition: %w", err)
@@ -97,7 +101,7 @@ func initRun(ctx context.Context, opts *InitOptions) error {
 	if err := writeNew(opts.Flags.OfficeKey, pem, 0o600); err != nil {
 		return err
 	}
-	e, err := tally.Init(ctx, st, data, office, timeNow())
+	e, err := tally.Init(ctx, st, data, office, clock())
 	if err != nil {
 		os.Remove(opts.Flags.OfficeKey)
 		return fmt.Errorf("set up the election: %w", err)

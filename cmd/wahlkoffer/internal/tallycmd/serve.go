@@ -15,10 +15,6 @@ import (
 	"github.com/wahlkoffer/wahlkoffer/tally/httpapi"
 )
 
-// timeNow is the clock of the commands; tests of the commands run the
-// real binary, so it is the wall clock.
-var timeNow = time.Now
-
 // ServeOptions are the flags of `tally serve`.
 type ServeOptions struct {
 	IO      cmdutil.IO

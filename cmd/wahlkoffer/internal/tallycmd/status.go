@@ -81,6 +81,7 @@ var statusWords = cmdutil.Words{
 	"asOf":          {"Stand", "as of"},
 	"progress":      {"Fortschritt", "Progress"},
 	"none":          {"ohne Meldung", "no report"},
+	"partial":       {"teilweise gemeldet", "some contests reported"},
 	"quick":         {"Schnellmeldung", "quick report"},
 	"final":         {"Wahlniederschrift", "final record"},
 	"ofDistricts":   {"von %d Wahlbezirken", "of %d districts"},
@@ -116,6 +117,7 @@ func writeStatusText(w io.Writer, def *ballot.Definition, s tally.Status, lang b
 	of := fmt.Sprintf(sword(lang, "ofDistricts"), p.Districts)
 	fmt.Fprintf(tw, "  %s\t%d\t%s\n", sword(lang, "final"), p.Final, of)
 	fmt.Fprintf(tw, "  %s\t%d\t%s\n", sword(lang, "quick"), p.Quick, of)
+	fmt.Fprintf(tw, "  %s\t%d\t%s\n", sword(lang, "partial"), p.Partial, of)
 	fmt.Fprintf(tw, "  %s\t%d\t%s\n", sword(lang, "none"), p.None, of)
 	for _, c := range p.Contests {
 		title := c.Contest

@@ -116,9 +116,12 @@ func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
 // evidence) and so needs the office key file; the others run without it.
 // log nil discards the service's log.
 func (f *storeFlags) openService(ctx context.Context, log *slog.Logger, signing bool) (*tally.Service, store.Store, error) {
+	clock, err := cmdutil.Clock()
+	if err != nil {
+		return nil, nil, err
+	}
 	var office seal.Signer
 	if signing {
-		var err error
 		if office, err = f.readOfficeKey(); err != nil {
 			return nil, nil, err
 		}
@@ -130,7 +133,7 @@ func (f *storeFlags) openService(ctx context.Context, log *slog.Logger, signing 
 	if log == nil {
 		log = discardLogger()
 	}
-	svc, err := tally.New(ctx, st, office, tally.Options{Logger: log})
+	svc, err := tally.New(ctx, st, office, tally.Options{Logger: log, Clock: clock})
 	if err != nil {
 		st.Close()
 		return nil, nil, err
