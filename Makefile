@@ -9,10 +9,15 @@ PLATFORMS   := windows/amd64 linux/amd64 linux/arm64 darwin/arm64
 
 export CGO_ENABLED ?= 0
 
-.PHONY: build test lint cross fuzz clean
+.PHONY: build demo test lint cross fuzz clean
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/wahlkoffer
+
+# A whole election day of the example town into ./demo-out (replaced on
+# every run).
+demo: build
+	./$(BIN) demo --out demo-out --force
 
 test:
 	@[ -n "$$WAHLKOFFER_TEST_POSTGRES" ] || echo "PostgreSQL tests skipped: set WAHLKOFFER_TEST_POSTGRES (see README.md)"

@@ -200,6 +200,20 @@ func electedCandidates(c *Contest, alloc Allocation, cands []OptionResult) (elec
 	return elected, lot
 }
 
+// VoteTotal is what an option's share is taken of: the valid votes, or
+// for a cumulative contest, where a voter has many votes and Valid counts
+// ballots, the votes given to all lists.
+func (r ContestResult) VoteTotal() int64 {
+	if r.Kind != KindCumulative {
+		return r.Valid
+	}
+	var sum int64
+	for _, o := range r.Options {
+		sum += o.Votes
+	}
+	return sum
+}
+
 // Turnout returns the share of voters among the registered, in basis
 // points rounded half up, and false when there is no register (A = 0).
 func (r ContestResult) Turnout() (Percent, bool) {

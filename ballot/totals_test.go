@@ -141,6 +141,10 @@ func TestOutcome_CumulativeSeatsGoToTheCandidatesWithTheMostVotesAndTiesAreLots(
 	if !reflect.DeepEqual(r.Elected["a"], []string{"a-2", "a-3", "a-1"}) || !reflect.DeepEqual(r.Elected["b"], []string{"b-1", "b-2"}) {
 		t.Errorf("elected %v", r.Elected)
 	}
+	// Shares are of the 1,500 votes cast, not of the 300 ballots.
+	if got := r.VoteTotal(); got != 1500 || ballot.ShareOf(900, got) != 6000 {
+		t.Errorf("vote total %d", got)
+	}
 	// One seat fewer for b would make b-1 and b-2 a lot: check the tie rule.
 	c.CandidateVotes["b-3"] = 250
 	tot = ballot.Totals{}

@@ -62,7 +62,7 @@ func Write(w io.Writer, def *ballot.Definition, res tally.Results, lang ballot.L
 			if t.Seats != nil {
 				seats = fmt.Sprintf("%d %s", t.Seats.ByList[o.ID], word(lang, "seats"))
 			}
-			row("  "+o.Name, n(o.Votes), pct(ballot.ShareOf(o.Votes, t.Valid)), seats)
+			row("  "+o.Name, n(o.Votes), pct(ballot.ShareOf(o.Votes, t.VoteTotal())), seats)
 		}
 		tw.Flush()
 		writeOutcome(w, c, t, lang)

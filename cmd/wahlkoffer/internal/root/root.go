@@ -15,6 +15,7 @@ import (
 
 	"github.com/wahlkoffer/wahlkoffer/cmd/wahlkoffer/internal/audit"
 	"github.com/wahlkoffer/wahlkoffer/cmd/wahlkoffer/internal/cmdutil"
+	"github.com/wahlkoffer/wahlkoffer/cmd/wahlkoffer/internal/demo"
 	"github.com/wahlkoffer/wahlkoffer/cmd/wahlkoffer/internal/election"
 	"github.com/wahlkoffer/wahlkoffer/cmd/wahlkoffer/internal/seats"
 	"github.com/wahlkoffer/wahlkoffer/cmd/wahlkoffer/internal/stationcmd"
@@ -76,6 +77,7 @@ official sheets.`,
 		tallycmd.NewCmdTally(io),
 		stationcmd.NewCmdStation(io),
 		audit.NewCmdAudit(io, nil),
+		demo.NewCmdDemo(io, nil),
 	)
 	return cmd
 }

@@ -73,7 +73,7 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(s)
 	}
-	writeStatusText(opts.IO.Out, svc.Definition(), s, opts.Lang)
+	WriteStatusText(opts.IO.Out, svc.Definition(), s, opts.Lang)
 	return nil
 }
 
@@ -102,7 +102,8 @@ var statusWords = cmdutil.Words{
 
 func sword(lang ballot.Lang, key string) string { return statusWords.In(lang, key) }
 
-func writeStatusText(w io.Writer, def *ballot.Definition, s tally.Status, lang ballot.Lang) {
+// WriteStatusText prints the office's status as `tally status` shows it.
+func WriteStatusText(w io.Writer, def *ballot.Definition, s tally.Status, lang ballot.Lang) {
 	n := func(v int64) string { return ballot.FormatCount(v, lang) }
 	loc, err := time.LoadLocation(def.Election.TimeZone)
 	if err != nil {
