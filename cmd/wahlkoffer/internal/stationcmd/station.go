@@ -70,6 +70,7 @@ tests: the commands then act as if it were that time.`,
 	cmd.AddCommand(NewCmdSubmit(io, nil))
 	cmd.AddCommand(NewCmdSync(io, nil))
 	cmd.AddCommand(NewCmdExport(io, nil))
+	cmd.AddCommand(NewCmdPrint(io, nil))
 	cmd.AddCommand(NewCmdStatus(io, nil))
 	return cmd
 }

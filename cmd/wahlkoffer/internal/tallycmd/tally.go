@@ -36,6 +36,7 @@ SQLite store (STORE.office-key.pem) unless --office-key names another.`,
 	cmd.AddCommand(NewCmdServe(io, nil))
 	cmd.AddCommand(NewCmdImport(io, nil))
 	cmd.AddCommand(NewCmdResults(io, nil))
+	cmd.AddCommand(NewCmdReport(io, nil))
 	cmd.AddCommand(NewCmdStatus(io, nil))
 	cmd.AddCommand(NewCmdCertify(io, nil))
 	cmd.AddCommand(NewCmdToken(io, nil))
