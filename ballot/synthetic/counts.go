@@ -122,8 +122,10 @@ func fillVotes(rng *rand.Rand, c *ballot.Contest, count *ballot.Count) {
 	count.Unchanged, count.Changed = &unchanged, &changed
 }
 
-// split divides total into n non-negative parts by random weights, the
-// parts adding up to total exactly.
+// split divides total into n non-negative parts, the parts adding up to
+// total exactly. The earlier an option stands on the ballot, the larger
+// its share tends to be (as with parties ordered by their last result),
+// varied by district.
 func split(rng *rand.Rand, total int64, n int) []int64 {
 	out := make([]int64, n)
 	if n == 0 || total <= 0 {
@@ -132,7 +134,7 @@ func split(rng *rand.Rand, total int64, n int) []int64 {
 	weights := make([]int64, n)
 	var sum int64
 	for i := range weights {
-		weights[i] = int64(1 + rng.IntN(100))
+		weights[i] = 1 + int64(1000/(i+2))*int64(70+rng.IntN(61))/100
 		sum += weights[i]
 	}
 	var given int64

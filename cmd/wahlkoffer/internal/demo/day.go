@@ -52,6 +52,7 @@ func (r *run) day(ctx context.Context) error {
 		{r.at(19, 0), func(ctx context.Context) error { return r.submit(ctx, ballot.StageQuick) }},
 		{r.at(20, 30), func(ctx context.Context) error { return r.submit(ctx, ballot.StageFinal) }},
 		{r.at(21, 0), r.correct},
+		{r.at(21, 10), r.goHome},
 		{r.at(21, 15), r.usb},
 	}
 	for i, slot := range r.def.Election.TurnoutTimes {
@@ -382,6 +383,26 @@ func (r *run) correct(ctx context.Context) error {
 	}
 	s.counts[c.ID] = figures
 	r.say("corrected", s.d.ID, c.ID, sent.Version)
+	return r.sync(ctx)
+}
+
+// goHome: every board member still present checks out at 21:10; the
+// attendance is what the allowance is paid by.
+func (r *run) goHome(ctx context.Context) error {
+	n := 0
+	for _, s := range r.stations {
+		state, err := s.st.State(ctx)
+		if err != nil {
+			return err
+		}
+		for _, a := range state.PresentAt(r.clock.Now()) {
+			if _, err := s.st.CheckOut(ctx, a.PersonID, time.Time{}); err != nil {
+				return fmt.Errorf("district %s: %w", s.d.ID, err)
+			}
+			n++
+		}
+	}
+	r.say("home", n)
 	return r.sync(ctx)
 }
 

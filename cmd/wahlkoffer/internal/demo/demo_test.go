@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -48,6 +49,22 @@ func TestDemoRunsTheWholeDay(t *testing.T) {
 	for _, f := range []string{"tally.db", "tally.db.office-key.pem", "evidence.jsonl", "103.wkbundle", "kits/pins.txt", "stations/101/station.db"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Errorf("missing %s: %v", f, err)
+		}
+	}
+	// The PDFs, read back as text.
+	for f, want := range map[string]string{
+		"official.pdf":    "Jürgen Öztürk",
+		"turnout.pdf":     "Stadtbezirk 1 – Altstadt",
+		"staffing.pdf":    "Erika Mustermann",
+		"allowance.pdf":   "Erika Mustermann",
+		"station-101.pdf": "Wahlbezirk 101 – Grundschule an der Lindenstraße",
+	} {
+		text, err := exec.Command("pdftotext", "-enc", "UTF-8", filepath.Join(dir, f), "-").Output()
+		if err != nil {
+			t.Fatalf("pdftotext %s (poppler-utils installed?): %v", f, err)
+		}
+		if !strings.Contains(string(text), want) {
+			t.Errorf("%s lacks %q", f, want)
 		}
 	}
 

@@ -8,9 +8,12 @@ import (
 	"path/filepath"
 	"reflect"
 
+	"github.com/wahlkoffer/wahlkoffer/ballot"
 	"github.com/wahlkoffer/wahlkoffer/cmd/wahlkoffer/internal/cmdutil"
 	"github.com/wahlkoffer/wahlkoffer/cmd/wahlkoffer/internal/resultstext"
+	"github.com/wahlkoffer/wahlkoffer/cmd/wahlkoffer/internal/sheets"
 	"github.com/wahlkoffer/wahlkoffer/cmd/wahlkoffer/internal/tallycmd"
+	"github.com/wahlkoffer/wahlkoffer/reports"
 	"github.com/wahlkoffer/wahlkoffer/tally"
 )
 
@@ -34,6 +37,8 @@ var words = cmdutil.Words{
 	"final":       {"20:30  %d Wahlniederschriften gesendet", "20:30  %d final records sent"},
 	"corrected":   {"21:00  Wahlbezirk %s, %s: nach Nachzählung berichtigt (Fassung %d)", "21:00  district %s, %s: corrected after a recount (version %d)"},
 	"usb":         {"21:15  Wahlbezirk %s ohne Netz: USB-Datei %s (%d Meldungen) eingelesen: %d neu, %d doppelt", "21:15  district %s without network: USB bundle %s (%d records) imported: %d new, %d duplicate"},
+	"home":        {"21:10  %d Mitglieder abgemeldet", "21:10  %d board members checked out"},
+	"pdf":         {"PDF: %s", "PDF: %s"},
 	"evidence":    {"Beweisdatei %s: %d Meldungen; die Nachrechnung daraus ergibt dieselben Ergebnisse", "Evidence file %s: %d records; recomputed from it alone, the results are the same"},
 	"done":        {"Fertig in %s. Alles liegt in %s.", "Done in %s. Everything is in %s."},
 }
@@ -113,7 +118,69 @@ func (r *run) outputs(ctx context.Context) error {
 		return err
 	}
 	r.say("evidence", path, n)
+	if err := r.pdfs(ctx); err != nil {
+		return err
+	}
 	return os.WriteFile(filepath.Join(r.dir, "README.txt"), []byte(readme), 0o644)
+}
+
+// pdfs prints the official sheets of the night: the result sheet, the
+// turnout, the staffing and the allowance list, and district 101's
+// station record as the office holds it.
+func (r *run) pdfs(ctx context.Context) error {
+	lang := r.opts.Lang
+	docs := []struct {
+		name  string
+		write func(w *bytes.Buffer) error
+	}{
+		{"official.pdf", func(w *bytes.Buffer) error {
+			sheet, err := sheets.ResultSheet(ctx, r.svc, r.store, tally.ViewBest)
+			if err != nil {
+				return err
+			}
+			return reports.WriteResultSheet(w, sheet, lang)
+		}},
+		{"turnout.pdf", func(w *bytes.Buffer) error {
+			t, err := sheets.Turnout(ctx, r.svc)
+			if err != nil {
+				return err
+			}
+			return reports.WriteTurnout(w, t, lang)
+		}},
+		{"staffing.pdf", func(w *bytes.Buffer) error {
+			st, err := sheets.Staffing(ctx, r.svc)
+			if err != nil {
+				return err
+			}
+			return reports.WriteStaffing(w, st, lang)
+		}},
+		{"allowance.pdf", func(w *bytes.Buffer) error {
+			a, err := sheets.Allowance(ctx, r.svc, r.store)
+			if err != nil {
+				return err
+			}
+			return reports.WriteAllowance(w, a, lang)
+		}},
+		{"station-" + noShowDistrict + ".pdf", func(w *bytes.Buffer) error {
+			rec, err := sheets.StationRecordFromTally(ctx, r.svc, r.store, noShowDistrict, ballot.StageFinal)
+			if err != nil {
+				return err
+			}
+			return reports.WriteStationRecord(w, rec, lang)
+		}},
+	}
+	for _, d := range docs {
+		var buf bytes.Buffer
+		if err := d.write(&buf); err != nil {
+			return fmt.Errorf("%s: %w", d.name, err)
+		}
+		path := filepath.Join(r.dir, d.name)
+		if err := cmdutil.WriteFileAtomic(path, buf.Bytes(), 0o644); err != nil {
+			return err
+		}
+		r.say("pdf", path)
+	}
+	return nil
 }
 
 const readme = `wahlkoffer demo
@@ -122,6 +189,10 @@ evidence.jsonl                     every signed record: wahlkoffer audit evidenc
 stations/<district>/station.db     each station's store
 kits/                              the kits and their PINs (demo only)
 103.wkbundle                       the USB bundle of the station without network
+official.pdf                       the result sheet (vorläufig: not certified) with its annex
+turnout.pdf, staffing.pdf          turnout per report time and ward; the boards' staffing
+allowance.pdf                      the allowance list (Erfrischungsgeld)
+station-101.pdf                    district 101's station record as the office holds it
 
 Try:
   wahlkoffer tally results --store tally.db

@@ -87,7 +87,7 @@ var statusWords = cmdutil.Words{
 	"ofDistricts":   {"von %d Wahlbezirken", "of %d districts"},
 	"staffing":      {"Besetzung der Wahlvorstände", "Staffing of the boards"},
 	"belowQuorum":   {"nicht beschlussfähig", "below quorum"},
-	"allQuorum":     {"Alle Wahlvorstände sind beschlussfähig.", "Every board has its quorum."},
+	"allQuorum":     {"Kein Wahlvorstand, der jetzt arbeiten muss, ist beschlussunfähig.", "No board that has work to do now is below quorum."},
 	"replacements":  {"Ersatzleute", "replacements"},
 	"replaces":      {"für", "for"},
 	"present":       {"anwesend", "present"},
