@@ -12,7 +12,11 @@ func TestCertify_RefusesRecordsOfTheContestUntilRevoked(t *testing.T) {
 	forEachStore(t, func(t *testing.T, st store.Store) {
 		f := newFixture(t, st, "101")
 		f.ingest(f.seal("101", ballot.RecordCount, f.mayorCount("101", ballot.StageFinal, 1, 600, [4]int64{300, 150, 100, 44})))
-		if err := f.svc.Certify(f.ctx, "ob", "Wahlausschuss"); err != nil {
+		// 49 of the 50 districts have not reported: no certification
+		// without an explicit reason.
+		wantRefusal(t, f.svc.Certify(f.ctx, "ob", "Wahlausschuss"), tally.CodeContestIncomplete, 409)
+		wantRefusal(t, f.svc.CertifyIncomplete(f.ctx, "ob", "Wahlausschuss", " "), tally.CodeReasonRequired, 422)
+		if err := f.svc.CertifyIncomplete(f.ctx, "ob", "Wahlausschuss", "Probelauf mit einem Wahlbezirk"); err != nil {
 			t.Fatal(err)
 		}
 		res, _ := f.svc.Results(f.ctx, tally.ViewBest)
@@ -53,7 +57,7 @@ func TestCertify_RefusesRecordsOfTheContestUntilRevoked(t *testing.T) {
 			t.Errorf("certifications %+v", certs)
 		}
 		// And it can be certified again.
-		if err := f.svc.Certify(f.ctx, "ob", "Wahlausschuss"); err != nil {
+		if err := f.svc.CertifyIncomplete(f.ctx, "ob", "Wahlausschuss", "Probelauf"); err != nil {
 			t.Fatal(err)
 		}
 
@@ -65,6 +69,8 @@ func TestCertify_RefusesRecordsOfTheContestUntilRevoked(t *testing.T) {
 			}
 		}
 		want := []string{
+			"certify ob contest-incomplete Wahlausschuss",
+			"certify ob reason-required Wahlausschuss",
 			"certify ob ok Wahlausschuss",
 			"certify ob already-certified Wahlausschuss",
 			"certify nope contest-unknown Wahlausschuss",

@@ -31,7 +31,7 @@ func TestExportEvidence_AuditEqualsResults(t *testing.T) {
 		f.ingest(f.seal("101", ballot.RecordCount, f.mayorCount("101", ballot.StageFinal, 3, 600, [4]int64{300, 150, 100, 44})))
 		// The certification of the mayor contest travels in the manifest,
 		// so the audit shows it certified as the results do.
-		if err := f.svc.Certify(f.ctx, "ob", "Wahlausschuss"); err != nil {
+		if err := f.svc.CertifyIncomplete(f.ctx, "ob", "Wahlausschuss", "a test with four districts"); err != nil {
 			t.Fatal(err)
 		}
 

@@ -177,7 +177,10 @@ func TestHTTP_OfficeEndpointsNeedABearerTokenOfTheRole(t *testing.T) {
 		if status, body := call("POST", "/v1/contests/ob/certify", "s3cret-viewer"); status != 403 || errorCode(t, body) != "token-role" {
 			t.Errorf("a viewer certified: %d %s", status, body)
 		}
-		if status, body := call("POST", "/v1/contests/ob/certify", "s3cret-admin"); status != 200 {
+		if status, body := call("POST", "/v1/contests/ob/certify", "s3cret-admin"); status != 409 || errorCode(t, body) != tally.CodeContestIncomplete {
+			t.Errorf("certify with 49 districts missing: %d %s", status, body)
+		}
+		if status, body := call("POST", "/v1/contests/ob/certify?incomplete=Probelauf", "s3cret-admin"); status != 200 {
 			t.Errorf("certify: %d %s", status, body)
 		}
 		late := f.seal("101", ballot.RecordCount, f.mayorCount("101", ballot.StageFinal, 1, 600, [4]int64{300, 150, 100, 44}))

@@ -5,7 +5,7 @@
 //	GET  /v1/results?view=best|final|quick   viewer token
 //	GET  /v1/status                    viewer token: progress, staffing, turnout
 //	GET  /v1/audit                     office token: the audit log
-//	POST /v1/contests/{id}/certify[?revoke=REASON]   admin token
+//	POST /v1/contests/{id}/certify[?revoke=REASON|?incomplete=REASON]   admin token
 //
 // Refusals are {"code": ..., "message": ...} with a 4xx status; 503 means
 // "not stored, send the same bytes again".
@@ -157,13 +157,18 @@ func (h *Handler) auditLog(w http.ResponseWriter, r *http.Request) {
 }
 
 // certify certifies a contest for the token's holder; with ?revoke=REASON
-// it revokes the certification instead.
+// it revokes the certification instead, with ?incomplete=REASON it
+// certifies although districts lack their final record.
 func (h *Handler) certify(w http.ResponseWriter, r *http.Request) {
 	contest, by := r.PathValue("contest"), "token:"+tokenOf(r).Name
 	var err error
-	if reason := r.URL.Query().Get("revoke"); reason != "" {
-		err = h.svc.RevokeCertification(r.Context(), contest, by, reason)
-	} else {
+	q := r.URL.Query()
+	switch {
+	case q.Get("revoke") != "":
+		err = h.svc.RevokeCertification(r.Context(), contest, by, q.Get("revoke"))
+	case q.Has("incomplete"):
+		err = h.svc.CertifyIncomplete(r.Context(), contest, by, q.Get("incomplete"))
+	default:
 		err = h.svc.Certify(r.Context(), contest, by)
 	}
 	if err != nil {

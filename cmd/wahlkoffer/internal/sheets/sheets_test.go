@@ -120,7 +120,7 @@ func TestResultSheet(t *testing.T) {
 	}
 
 	// Certified contests are certified on the sheet.
-	if err := s.svc.Certify(ctx, "ob", "Wahlausschuss"); err != nil {
+	if err := s.svc.CertifyIncomplete(ctx, "ob", "Wahlausschuss", "a test with one district"); err != nil {
 		t.Fatal(err)
 	}
 	certified, err := sheets.ResultSheet(ctx, s.svc, s.db, tally.ViewFinal)
