@@ -20,12 +20,19 @@ import (
 	"github.com/wahlkoffer/wahlkoffer/station"
 )
 
-// NewCmdStation groups the station's commands.
+// NewCmdStation groups the station's commands; without a subcommand it
+// opens the terminal app.
 func NewCmdStation(io cmdutil.IO) *cobra.Command {
+	app := &AppOptions{signer: signer{common: common{IO: io}}}
 	cmd := &cobra.Command{
-		Use:   "station",
+		Use:   "station [--data DIR]",
 		Short: "The polling station: set up from a kit, run the election day, send the results",
-		Long: `The polling station's laptop. "station setup" creates the station's store in a
+		Long: `The polling station's laptop. Without a subcommand, the terminal app the
+board uses all day opens on the data folder (--data, default ~/wahlkoffer):
+it asks for the kit's PIN and syncs in the background whenever the kit names
+a tally; F1 or ? shows its keys.
+
+"station setup" creates the station's store in a
 data folder (--data) from the kit the election office handed out; every other
 command works on that folder, offline. Every act of the board (check-in,
 opening, turnout, incidents, the count) becomes a record signed with the
@@ -42,21 +49,23 @@ now. Times are shown in the election's time zone.
 
 $WAHLKOFFER_NOW (an RFC 3339 instant) sets the clock for rehearsals and
 tests: the commands then act as if it were that time.`,
-		Example: `  wahlkoffer station setup --data wahl --kit 0101.wkkit
+		Example: `  wahlkoffer station --data wahl
+  wahlkoffer station setup --data wahl --kit 0101.wkkit
   wahlkoffer station checkin --data wahl --person 0101-1
   wahlkoffer station open --data wahl --at 08:00
   wahlkoffer station status --data wahl
   WAHLKOFFER_NOW=2026-03-08T07:30:00+01:00 wahlkoffer station status --data probe`,
-		// Without a subcommand: the help, until the terminal app takes
-		// this place.
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
 				return cmdutil.Usagef("unknown command %q for %q", args[0], cmd.CommandPath())
 			}
 			return nil
 		},
-		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
+		RunE: func(cmd *cobra.Command, args []string) error { return appRun(cmd.Context(), cmd, app) },
 	}
+	app.addData(cmd)
+	app.addPIN(cmd)
+	cmd.Flags().StringVar(&app.URL, "url", "", "the tally's address, instead of the kit's")
 	cmd.AddCommand(NewCmdSetup(io, nil))
 	cmd.AddCommand(NewCmdCheckIn(io, nil))
 	cmd.AddCommand(NewCmdCheckOut(io, nil))
