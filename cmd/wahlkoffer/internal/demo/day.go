@@ -76,7 +76,7 @@ func (r *run) day(ctx context.Context) error {
 // each runs fn for every station of a kind.
 func (r *run) each(kind ballot.DistrictKind, fn func(s *stationRun) error) error {
 	for _, s := range r.stations {
-		if s.d.Kind != kind {
+		if s.d.Kind != kind || s.human {
 			continue
 		}
 		if err := fn(s); err != nil {
@@ -282,7 +282,7 @@ func (r *run) closePolls(ctx context.Context) error {
 			return err
 		}
 	}
-	r.say("closed", len(r.stations))
+	r.say("closed", r.numberOf(ballot.InPerson)+r.numberOf(ballot.Postal))
 	return r.sync(ctx)
 }
 
@@ -326,7 +326,7 @@ func (r *run) count(ctx context.Context) error {
 			return err
 		}
 	}
-	r.say("counted", len(r.stations))
+	r.say("counted", r.numberOf(ballot.InPerson)+r.numberOf(ballot.Postal))
 	return nil
 }
 
@@ -391,6 +391,9 @@ func (r *run) correct(ctx context.Context) error {
 func (r *run) goHome(ctx context.Context) error {
 	n := 0
 	for _, s := range r.stations {
+		if s.human {
+			continue
+		}
 		state, err := s.st.State(ctx)
 		if err != nil {
 			return err
@@ -416,7 +419,7 @@ func (r *run) sync(ctx context.Context) error {
 		sem  = make(chan struct{}, 8)
 	)
 	for _, s := range r.stations {
-		if s.sender == nil {
+		if s.sender == nil || s.human {
 			continue
 		}
 		wg.Add(1)
@@ -461,7 +464,7 @@ func (r *run) station(district string) *stationRun {
 func (r *run) numberOf(kind ballot.DistrictKind) int {
 	n := 0
 	for _, s := range r.stations {
-		if s.d.Kind == kind {
+		if s.d.Kind == kind && !s.human {
 			n++
 		}
 	}

@@ -27,8 +27,11 @@ type Options struct {
 	Out      string
 	Election string
 	Force    bool
-	Seed     uint64
-	Lang     ballot.Lang
+	// Interactive leaves district 109 for a person to run by hand in the
+	// station app against the tally, which keeps serving.
+	Interactive bool
+	Seed        uint64
+	Lang        ballot.Lang
 }
 
 // NewCmdDemo builds `wahlkoffer demo`.
@@ -58,7 +61,8 @@ not a real election), and the official PDFs.
 `,
 		Example: `  wahlkoffer demo
   wahlkoffer demo --out /tmp/wahl --lang en
-  wahlkoffer demo --out demo-out --force`,
+  wahlkoffer demo --out demo-out --force
+  wahlkoffer demo --out /tmp/wahl --force --interactive`,
 		Args: cmdutil.ExactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			lang, err := cmdutil.Lang(cmd)
@@ -76,10 +80,14 @@ not a real election), and the official PDFs.
 	cmd.Flags().StringVar(&opts.Election, "election", filepath.Join("testdata", "musterstadt.json"), "the election definition")
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "replace the results of an earlier demo in the folder")
 	cmd.Flags().Uint64Var(&opts.Seed, "seed", 2026, "the seed of the simulated figures")
+	cmd.Flags().BoolVar(&opts.Interactive, "interactive", false, "afterwards, keep the tally running and open the station app for district 109")
 	return cmd
 }
 
 func demoRun(ctx context.Context, opts *Options) error {
+	if opts.Interactive && !cmdutil.IsTerminal(opts.IO.Out) {
+		return cmdutil.Usagef("--interactive opens the station app, which needs a terminal")
+	}
 	definition, err := os.ReadFile(opts.Election)
 	if err != nil {
 		return cmdutil.Usagef("the demo needs the example election: %v (run it from the repository, or give --election FILE)", err)
@@ -103,6 +111,9 @@ func demoRun(ctx context.Context, opts *Options) error {
 		return err
 	}
 	r.say("done", time.Since(start).Round(100*time.Millisecond), opts.Out)
+	if opts.Interactive {
+		return r.interactive(ctx)
+	}
 	return nil
 }
 

@@ -120,3 +120,18 @@ func TestDemoRunsTheWholeDay(t *testing.T) {
 		t.Fatalf("a second run without --force: %v", err)
 	}
 }
+
+// --interactive opens the station app, so it refuses to start without a
+// terminal, before it writes anything.
+func TestInteractiveNeedsATerminal(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	var out bytes.Buffer
+	err := demoRun(context.Background(), &Options{IO: cmdutil.IO{Out: &out, ErrOut: &out}, Out: dir, Interactive: true,
+		Election: filepath.Join("..", "..", "..", "..", "testdata", "musterstadt.json")})
+	if cmdutil.ExitCode(err) != 2 || !strings.Contains(err.Error(), "needs a terminal") {
+		t.Fatalf("got %v", err)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Fatalf("%s was made: %v", dir, err)
+	}
+}

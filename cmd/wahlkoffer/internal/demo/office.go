@@ -33,14 +33,27 @@ import (
 const kitWorkFactor = 10
 
 // clock is the simulated clock of the day, shared by the tally and every
-// station.
+// station: it stands where the day's script sets it, or, for the person
+// trying the day by hand, runs on from an instant.
 type clock struct {
-	mu sync.Mutex
-	t  time.Time
+	mu      sync.Mutex
+	t       time.Time
+	running time.Time // when it started running; zero while it stands
 }
 
-func (c *clock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.running.IsZero() {
+		return c.t
+	}
+	return c.t.Add(time.Since(c.running))
+}
+
+func (c *clock) set(t time.Time) { c.mu.Lock(); c.t, c.running = t, time.Time{}; c.mu.Unlock() }
+
+// run lets the clock run on from t.
+func (c *clock) run(t time.Time) { c.mu.Lock(); c.t, c.running = t, time.Now(); c.mu.Unlock() }
 
 // run is one demo: the office's tally and the stations of every district.
 type run struct {
@@ -59,6 +72,9 @@ type run struct {
 	served      chan error
 	stations    []*stationRun
 	pins        []string
+	// human is the district left for a person to run by hand with
+	// --interactive, and the PIN of its kit.
+	human, humanPIN string
 }
 
 // stationRun is one district's laptop in the demo.
@@ -69,6 +85,7 @@ type stationRun struct {
 	board   []ballot.Member
 	counts  map[string]ballot.Count
 	offline bool
+	human   bool // left alone: a person runs its day by hand
 }
 
 func newRun(ctx context.Context, opts *Options, definition []byte) (*run, error) {
@@ -84,7 +101,7 @@ func newRun(ctx context.Context, opts *Options, definition []byte) (*run, error)
 	if err != nil {
 		return nil, err
 	}
-	r := &run{opts: opts, def: def, loc: loc, electionDay: day, dir: opts.Out,
+	r := &run{opts: opts, def: def, loc: loc, electionDay: day, human: opts.humanDistrict(), dir: opts.Out,
 		clock: &clock{t: day.AddDate(0, 0, -7).Add(10 * time.Hour)}, rng: rand.New(rand.NewPCG(opts.Seed, 8))}
 	if err := r.setUpOffice(ctx, definition); err != nil {
 		r.close()
@@ -188,15 +205,16 @@ func (r *run) enroll(ctx context.Context) error {
 			return err
 		}
 		r.pins = append(r.pins, d.ID+" "+pin)
+		if d.ID == r.human {
+			r.humanPIN = pin
+		}
 		st, err := station.Setup(ctx, filepath.Join(r.dir, "stations", d.ID), sealed, pin, station.Options{Now: r.clock.Now})
 		if err != nil {
 			return fmt.Errorf("district %s: %w", d.ID, err)
 		}
-		sr := &stationRun{d: d, st: st, offline: offline, counts: map[string]ballot.Count{}}
+		sr := &stationRun{d: d, st: st, offline: offline, human: d.ID == r.human, counts: map[string]ballot.Count{}}
 		if !offline {
-			sr.sender, err = outbox.NewSender(st.DB(), outbox.Options{URLs: k.TallyURLs, OfficeKey: e.OfficePublicKey,
-				Now: r.clock.Now, Backoff: outbox.Backoff{InitialInterval: 10 * time.Millisecond, MaxInterval: 100 * time.Millisecond}})
-			if err != nil {
+			if sr.sender, err = r.newSender(st); err != nil {
 				return err
 			}
 		}
@@ -208,6 +226,13 @@ func (r *run) enroll(ctx context.Context) error {
 	}
 	r.say("enroll", len(r.stations), filepath.Join(r.dir, "kits"))
 	return nil
+}
+
+// newSender is a station's delivery client to the demo's tally, with short
+// pauses: the tally is on loopback.
+func (r *run) newSender(st *station.Station) (*outbox.Sender, error) {
+	return outbox.NewSender(st.DB(), outbox.Options{URLs: []string{r.url}, OfficeKey: r.office.Public(),
+		Now: r.clock.Now, Backoff: outbox.Backoff{InitialInterval: 10 * time.Millisecond, MaxInterval: 100 * time.Millisecond}})
 }
 
 // importBundle is `tally import`: the USB bundle of the station without

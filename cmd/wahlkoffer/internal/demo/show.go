@@ -40,6 +40,7 @@ var words = cmdutil.Words{
 	"home":        {"21:10  %d Mitglieder abgemeldet", "21:10  %d board members checked out"},
 	"pdf":         {"PDF: %s", "PDF: %s"},
 	"evidence":    {"Beweisdatei %s: %d Meldungen; die Nachrechnung daraus ergibt dieselben Ergebnisse", "Evidence file %s: %d records; recomputed from it alone, the results are the same"},
+	"interactive": {"Das Wahlamt läuft weiter auf %s. Jetzt öffnet die Stations-App für Wahlbezirk %s (PIN %s); die Uhr beginnt um 07:30. Mit q beenden, dann hält auch das Wahlamt an.", "The tally keeps running on %s. The station app opens now for district %s (PIN %s); the clock starts at 07:30. Quit with q; the tally stops then."},
 	"done":        {"Fertig in %s. Alles liegt in %s.", "Done in %s. Everything is in %s."},
 }
 
