@@ -100,7 +100,7 @@ func TestAllowance_PaysEachPersonTheAmountOfTheRoleWithATotal(t *testing.T) {
 	text := squeeze(pdftotext(t, render(t, find(t, "allowance"), ballot.German), "-layout"))
 	contains(t, text, "Erfrischungsgeld – Anwesenheitsliste",
 		"Wahlvorsteher 60,00 €", "stellv. Wahlvorsteher 50,00 €", "Beisitzer 40,00 €",
-		"Petra Weber Wahlvorsteher 07:15 19:10 11,91 60,00 €",
+		"Petra Weber Wahlvorsteher 07:15 19:10 11,92 60,00 €",
 		"Magdalena Groß stellv. Wahlvorsteher – – 0,00 0,00 €", // did not come: no allowance
 		"Insgesamt 16 Personen 179,88 710,00 €")
 }
@@ -112,7 +112,7 @@ func TestAllowance_InEnglishWritesEuroFirst(t *testing.T) {
 	if err := reports.WriteAllowance(&b, l, ballot.English); err != nil {
 		t.Fatal(err)
 	}
-	contains(t, squeeze(pdftotext(t, b.Bytes(), "-layout")), "Petra Weber Chair 07:15 19:10 11.91 €60.00", "Total 1 people 11.91 €60.00")
+	contains(t, squeeze(pdftotext(t, b.Bytes(), "-layout")), "Petra Weber Chair 07:15 19:10 11.92 €60.00", "Total 1 people 11.92 €60.00")
 }
 
 // A person away over lunch is paid for the hours present; the list

@@ -331,7 +331,7 @@ func (d *doc) money(cents int64, currency string) string {
 // hours renders a duration in hours with two decimals.
 func (d *doc) hours(dur time.Duration) string {
 	mins := int64(dur.Round(time.Minute) / time.Minute)
-	h := mins * 100 / 60 // hundredths of an hour, cut
+	h := (mins*100 + 30) / 60 // hundredths of an hour, rounded half up: 13 h 40 min is 13,67
 	s := fmt.Sprintf("%s.%02d", d.n(h/100), h%100)
 	if !d.en() {
 		s = fmt.Sprintf("%s,%02d", d.n(h/100), h%100)
