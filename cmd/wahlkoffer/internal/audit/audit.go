@@ -15,6 +15,7 @@ import (
 	"github.com/wahlkoffer/wahlkoffer/ballot/seal"
 	"github.com/wahlkoffer/wahlkoffer/cmd/wahlkoffer/internal/cmdutil"
 	"github.com/wahlkoffer/wahlkoffer/cmd/wahlkoffer/internal/resultstext"
+	"github.com/wahlkoffer/wahlkoffer/cmd/wahlkoffer/internal/sheets"
 	"github.com/wahlkoffer/wahlkoffer/tally"
 )
 
@@ -114,6 +115,10 @@ func run(opts *Options) error {
 		fmt.Fprint(opts.IO.ErrOut, " (the file's own: compare it with the key the office published)")
 	}
 	fmt.Fprintln(opts.IO.ErrOut)
+	// The fingerprint the official result sheet prints on every page: an
+	// observer matches the paper to the records it was computed from.
+	fmt.Fprintf(opts.IO.ErrOut, "%s: fingerprint of the %s results' records %s (as on the official result sheet)\n",
+		opts.File, opts.View, sheets.ResultsFingerprint(sheets.ViewCounts(a.Replay.CurrentCounts(), opts.View)))
 	if opts.Format == "json" {
 		enc := json.NewEncoder(opts.IO.Out)
 		enc.SetIndent("", "  ")
