@@ -7,6 +7,7 @@ import (
 	"hash/fnv"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/wahlkoffer/wahlkoffer/ballot"
 	"github.com/wahlkoffer/wahlkoffer/tally/store"
@@ -26,8 +27,9 @@ const (
 const aggregateShards = 16
 
 // derive updates the state that follows from an accepted record, in the
-// record's transaction.
-func (s *Service) derive(ctx context.Context, tx store.Tx, rec ballot.Record, envelopeHash string) error {
+// record's transaction. keyEnrolled is when the key that signed it was
+// enrolled.
+func (s *Service) derive(ctx context.Context, tx store.Tx, rec ballot.Record, envelopeHash string, keyEnrolled time.Time) error {
 	h := rec.Header
 	switch b := rec.Body.(type) {
 	case *ballot.CheckIn:
@@ -47,16 +49,16 @@ func (s *Service) derive(ctx context.Context, tx store.Tx, rec ballot.Record, en
 		return tx.InsertDistrictEvent(ctx, store.DistrictEvent{District: h.District, Kind: h.Kind, At: b.At,
 			Text: b.Text, EnvelopeHash: envelopeHash})
 	case *ballot.Count:
-		return s.applyCount(ctx, tx, h, b, envelopeHash)
+		return s.applyCount(ctx, tx, h, b, envelopeHash, keyEnrolled)
 	}
 	return nil
 }
 
 // applyCount makes the count current if it is newer than the current one
-// of its district, contest and stage, and moves the running totals by the
-// difference. Newer means a higher version, then a higher sequence number,
-// so the outcome does not depend on the order in which records arrive.
-func (s *Service) applyCount(ctx context.Context, tx store.Tx, h ballot.Header, c *ballot.Count, envelopeHash string) error {
+// of its district, contest and stage (see supersedes), and moves the
+// running totals by the difference; the outcome does not depend on the
+// order in which records arrive.
+func (s *Service) applyCount(ctx context.Context, tx store.Tx, h ballot.Header, c *ballot.Count, envelopeHash string, keyEnrolled time.Time) error {
 	// Lock both stages, always quick before final, so that concurrent
 	// transactions on one district cannot deadlock.
 	current := map[ballot.Stage]*store.CurrentCount{}
@@ -70,12 +72,12 @@ func (s *Service) applyCount(ctx context.Context, tx store.Tx, h ballot.Header, 
 		}
 	}
 	old := current[c.Stage]
-	if !supersedes(c.Version, h.Seq, old) {
+	if !supersedes(keyEnrolled, c.Version, h.Seq, old) {
 		return nil // an older version arriving late: kept, not current
 	}
 	next := &store.CurrentCount{
-		CountKey: store.CountKey{District: h.District, Contest: c.Contest, Stage: c.Stage},
-		Version:  c.Version, Seq: h.Seq, EnvelopeHash: envelopeHash, Numbers: ballot.TotalsOf(c),
+		CountKey:      store.CountKey{District: h.District, Contest: c.Contest, Stage: c.Stage},
+		KeyEnrolledAt: keyEnrolled.UTC(), Version: c.Version, Seq: h.Seq, EnvelopeHash: envelopeHash, Numbers: ballot.TotalsOf(c),
 	}
 	if err := tx.PutCurrentCount(ctx, *next); err != nil {
 		return err
@@ -88,11 +90,19 @@ func (s *Service) applyCount(ctx context.Context, tx store.Tx, h ballot.Header, 
 	return tx.AddAggregates(ctx, s.aggregateDeltas(h.District, c.Contest, deltas))
 }
 
-// supersedes reports whether a count (its version and its record's
-// sequence number) takes the place of the current one (nil: none yet).
-// Store and replay both decide by it, so they cannot disagree.
-func supersedes(version int, seq uint64, current *store.CurrentCount) bool {
-	return current == nil || version > current.Version || version == current.Version && seq > current.Seq
+// supersedes reports whether a count takes the place of the current one
+// (nil: none yet): a count signed by a key enrolled later (a replacement
+// laptop, which numbers its versions afresh), then a higher version, then
+// a higher sequence number. Store and replay both decide by it, so they
+// cannot disagree.
+func supersedes(keyEnrolled time.Time, version int, seq uint64, current *store.CurrentCount) bool {
+	if current == nil {
+		return true
+	}
+	if c := keyEnrolled.Compare(current.KeyEnrolledAt); c != 0 {
+		return c > 0
+	}
+	return version > current.Version || version == current.Version && seq > current.Seq
 }
 
 func best(quick, final *store.CurrentCount) *store.CurrentCount {

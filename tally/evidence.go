@@ -107,7 +107,7 @@ func AuditEvidence(r io.Reader, officeKey ed25519.PublicKey) (*Audit, error) {
 			return nil, err
 		}
 		a.Records++
-		if err := a.Replay.Add(it.Record, it.EnvelopeHash); err != nil {
+		if err := a.Replay.Add(it.Record, it.EnvelopeHash, it.Key.EnrolledAt); err != nil {
 			return nil, fmt.Errorf("evidence line %d: %w", it.Line, err)
 		}
 	}

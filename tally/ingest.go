@@ -209,7 +209,7 @@ func (s *Service) accept(ctx context.Context, tx store.Tx, opened seal.OpenedRec
 	}); err != nil {
 		return Accepted{}, nil, err
 	}
-	if err := s.derive(ctx, tx, rec, opened.EnvelopeHash); err != nil {
+	if err := s.derive(ctx, tx, rec, opened.EnvelopeHash, key.EnrolledAt); err != nil {
 		return Accepted{}, nil, err
 	}
 	return Accepted{Receipt: receipt}, nil, nil

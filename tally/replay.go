@@ -42,10 +42,11 @@ func NewReplay(def *ballot.Definition) *Replay {
 	return r
 }
 
-// Add takes one accepted record with the hash of its envelope. Records
-// other than counts are counted and otherwise ignored. A record of a
-// district the definition does not know is an error.
-func (r *Replay) Add(rec ballot.Record, envelopeHash string) error {
+// Add takes one accepted record with the hash of its envelope and the
+// enrollment time of the key that signed it. Records other than counts
+// are counted and otherwise ignored. A record of a district the
+// definition does not know is an error.
+func (r *Replay) Add(rec ballot.Record, envelopeHash string, keyEnrolled time.Time) error {
 	r.records++
 	c, ok := rec.Body.(*ballot.Count)
 	if !ok {
@@ -58,11 +59,11 @@ func (r *Replay) Add(rec ballot.Record, envelopeHash string) error {
 	key := store.CountKey{District: rec.District, Contest: c.Contest, Stage: c.Stage}
 	old := r.current[key]
 	// The precedence rule of applyCount, the same function.
-	if !supersedes(c.Version, rec.Seq, old) {
+	if !supersedes(keyEnrolled, c.Version, rec.Seq, old) {
 		return nil
 	}
 	numbers := ballot.TotalsOf(c)
-	r.current[key] = &store.CurrentCount{CountKey: key, Version: c.Version, Seq: rec.Seq,
+	r.current[key] = &store.CurrentCount{CountKey: key, KeyEnrolledAt: keyEnrolled.UTC(), Version: c.Version, Seq: rec.Seq,
 		EnvelopeHash: envelopeHash, Numbers: numbers}
 	return nil
 }
@@ -193,10 +194,12 @@ func (s *Service) Verify(ctx context.Context) (VerifyReport, error) {
 		return rep, err
 	}
 	keys := seal.Keys{}
+	enrolled := map[seal.KeyID]time.Time{}
 	for _, k := range stationKeys {
 		if _, err := keys.Add(k.PublicKey); err != nil {
 			return rep, fmt.Errorf("station key %s: %w", k.KeyID, err)
 		}
+		enrolled[k.KeyID] = k.EnrolledAt
 	}
 	replay := NewReplay(s.def)
 	bad := func(e store.Envelope, format string, args ...any) {
@@ -241,7 +244,7 @@ func (s *Service) Verify(ctx context.Context) (VerifyReport, error) {
 			bad(e, "the record does not decode: %v", err)
 			return nil
 		}
-		if err := replay.Add(rec, e.Hash); err != nil {
+		if err := replay.Add(rec, e.Hash, enrolled[opened.KeyID]); err != nil {
 			bad(e, "%v", err)
 		}
 		return nil
@@ -270,7 +273,8 @@ func compareCounts(stored, recomputed []store.CurrentCount, diffs []Difference) 
 		if c == nil {
 			return ""
 		}
-		return fmt.Sprintf("version %d seq %d envelope %s %s", c.Version, c.Seq, short(c.EnvelopeHash), formatNumbers(c.Numbers))
+		return fmt.Sprintf("key enrolled %s version %d seq %d envelope %s %s", c.KeyEnrolledAt.Format(time.RFC3339Nano), c.Version, c.Seq,
+			short(c.EnvelopeHash), formatNumbers(c.Numbers))
 	}
 	byKey := map[store.CountKey]*store.CurrentCount{}
 	for i := range stored {
@@ -297,7 +301,7 @@ func compareCounts(stored, recomputed []store.CurrentCount, diffs []Difference) 
 		seen[k] = true
 		n++
 		a, b := byKey[k], again[k]
-		if a != nil && b != nil && a.Version == b.Version && a.Seq == b.Seq && a.EnvelopeHash == b.EnvelopeHash &&
+		if a != nil && b != nil && a.KeyEnrolledAt.Equal(b.KeyEnrolledAt) && a.Version == b.Version && a.Seq == b.Seq && a.EnvelopeHash == b.EnvelopeHash &&
 			formatNumbers(a.Numbers) == formatNumbers(b.Numbers) {
 			continue
 		}

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/wahlkoffer/wahlkoffer/ballot"
 	"github.com/wahlkoffer/wahlkoffer/ballot/seal"
@@ -49,8 +50,10 @@ func replayStore(t *testing.T, f *fixture) *tally.Replay {
 		t.Fatal(err)
 	}
 	keys := seal.Keys{}
+	enrolled := map[seal.KeyID]time.Time{}
 	for _, k := range sks {
 		keys.Add(k.PublicKey)
+		enrolled[k.KeyID] = k.EnrolledAt
 	}
 	rp := tally.NewReplay(f.def)
 	err = f.st.Envelopes(f.ctx, func(e store.Envelope) error {
@@ -62,7 +65,7 @@ func replayStore(t *testing.T, f *fixture) *tally.Replay {
 		if err != nil {
 			return err
 		}
-		return rp.Add(rec, e.Hash)
+		return rp.Add(rec, e.Hash, enrolled[opened.KeyID])
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -174,7 +177,7 @@ func TestReplay_IsIndependentOfTheOrderOfAdd(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := rp.Add(rec, opened.EnvelopeHash); err != nil {
+			if err := rp.Add(rec, opened.EnvelopeHash, time.Time{}); err != nil {
 				t.Fatal(err)
 			}
 		}

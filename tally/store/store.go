@@ -111,10 +111,14 @@ type CountKey struct {
 // version, with its numbers as ballot.Count.Numbers names them.
 type CurrentCount struct {
 	CountKey
-	Version      int
-	Seq          uint64 // the record's sequence number, breaking ties of version
-	EnvelopeHash string
-	Numbers      map[string]int64
+	// KeyEnrolledAt is when the key that signed the count was enrolled: a
+	// replacement laptop's count takes the place of the old laptop's
+	// whatever the versions (each laptop numbers its own).
+	KeyEnrolledAt time.Time
+	Version       int
+	Seq           uint64 // the record's sequence number, breaking ties of version
+	EnvelopeHash  string
+	Numbers       map[string]int64
 }
 
 // AggregateKey names one row of the running totals. View is "quick",

@@ -153,7 +153,7 @@ func TestResultSheet_FingerprintFromEvidence(t *testing.T) {
 	}
 	replay := tally.NewReplay(s.def)
 	if _, err := evidence.Read(&file, nil, func(it evidence.Item) error {
-		return replay.Add(it.Record, it.EnvelopeHash)
+		return replay.Add(it.Record, it.EnvelopeHash, it.Key.EnrolledAt)
 	}); err != nil {
 		t.Fatal(err)
 	}

@@ -23,7 +23,7 @@ const (
 		FROM election WHERE id = 1`
 	stationKeyCols = `key_id, district, station, public_key, enrolled_at, revoked_at, revoke_reason`
 	envelopeCols   = `hash, content_hash, key_id, district, station, seq, kind, record_time, received_at, via, bytes, receipt`
-	countCols      = `district, contest, stage, version, seq, envelope_hash, numbers`
+	countCols      = `district, contest, stage, version, seq, envelope_hash, numbers, key_enrolled_at`
 	certCols       = `contest, certified_at, certified_by, revoked_at, revoked_by, reason`
 )
 
@@ -83,10 +83,11 @@ func scanCount(r Rows) (store.CurrentCount, error) {
 	var c store.CurrentCount
 	var stage, numbers string
 	var seq int64
-	if err := r.Scan(&c.District, &c.Contest, &stage, &c.Version, &seq, &c.EnvelopeHash, &numbers); err != nil {
+	var enrolled Time
+	if err := r.Scan(&c.District, &c.Contest, &stage, &c.Version, &seq, &c.EnvelopeHash, &numbers, &enrolled); err != nil {
 		return c, err
 	}
-	c.Stage, c.Seq = ballot.Stage(stage), uint64(seq)
+	c.Stage, c.Seq, c.KeyEnrolledAt = ballot.Stage(stage), uint64(seq), enrolled.T
 	var err error
 	c.Numbers, err = numbersOf(numbers)
 	return c, err

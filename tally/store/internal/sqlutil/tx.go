@@ -251,15 +251,15 @@ func (t *Tx) PutCurrentCount(ctx context.Context, c store.CurrentCount) error {
 		return err
 	}
 	what := fmt.Sprintf("put current count %v", c.CountKey)
-	args := []any{c.District, c.Contest, string(c.Stage), c.Version, seq, c.EnvelopeHash, numbers}
+	args := []any{c.District, c.Contest, string(c.Stage), c.Version, seq, c.EnvelopeHash, numbers, t.d.timeArg(c.KeyEnrolledAt)}
 	if !t.absent[c.CountKey] {
-		n, err := t.exec(ctx, what, `UPDATE current_counts SET version = $4, seq = $5, envelope_hash = $6, numbers = $7
-			WHERE district = $1 AND contest = $2 AND stage = $3`, args...)
+		n, err := t.exec(ctx, what, `UPDATE current_counts SET version = $4, seq = $5, envelope_hash = $6, numbers = $7,
+			key_enrolled_at = $8 WHERE district = $1 AND contest = $2 AND stage = $3`, args...)
 		if err != nil || n > 0 {
 			return err
 		}
 	}
-	_, err = t.exec(ctx, what, `INSERT INTO current_counts (`+countCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7)`, args...)
+	_, err = t.exec(ctx, what, `INSERT INTO current_counts (`+countCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, args...)
 	if err == nil {
 		delete(t.absent, c.CountKey)
 	}
