@@ -17,6 +17,7 @@ import (
 	"github.com/wahlkoffer/wahlkoffer/ballot/seal"
 	"github.com/wahlkoffer/wahlkoffer/cmd/wahlkoffer/internal/cmdutil"
 	"github.com/wahlkoffer/wahlkoffer/tally"
+	"github.com/wahlkoffer/wahlkoffer/tally/store"
 )
 
 // EnrollOptions are the flags of `tally enroll`.
@@ -118,12 +119,48 @@ func enrollRun(ctx context.Context, opts *EnrollOptions) error {
 		}
 		return enrollOne(ctx, svc, opts, opts.District, opts.Out, pin)
 	}
+	return enrollAll(ctx, svc, st, opts)
+}
+
+// enrollAll enrolls every district that has no valid key yet, after
+// checking that none of their kit files exists: it never revokes a laptop
+// in use (replacing one is --district ID) and never stops half-way over a
+// file in the way.
+func enrollAll(ctx context.Context, svc *tally.Service, st store.Store, opts *EnrollOptions) error {
+	keys, err := st.StationKeys(ctx)
+	if err != nil {
+		return err
+	}
+	enrolled := map[string]bool{}
+	for _, k := range keys {
+		if !k.Revoked() {
+			enrolled[k.District] = true
+		}
+	}
+	var todo, skipped, inTheWay []string
+	for _, d := range svc.Definition().Districts {
+		if enrolled[d.ID] {
+			skipped = append(skipped, d.ID)
+			continue
+		}
+		todo = append(todo, d.ID)
+		if _, err := os.Lstat(filepath.Join(opts.Out, d.ID+kit.FileExtension)); err == nil {
+			inTheWay = append(inTheWay, d.ID+kit.FileExtension)
+		}
+	}
+	if len(inTheWay) > 0 {
+		return cmdutil.Usagef("%s already holds %s; nothing was enrolled (kits are never overwritten)", opts.Out, strings.Join(inTheWay, ", "))
+	}
+	if len(skipped) > 0 {
+		fmt.Fprintf(opts.IO.ErrOut, "%d district(s) already have a laptop enrolled and are left as they are (%s); replace one with --district ID\n",
+			len(skipped), strings.Join(skipped, ", "))
+	}
 	if err := os.MkdirAll(opts.Out, 0o700); err != nil {
 		return err
 	}
-	for _, d := range svc.Definition().Districts {
-		if err := enrollOne(ctx, svc, opts, d.ID, filepath.Join(opts.Out, d.ID+kit.FileExtension), ""); err != nil {
-			return fmt.Errorf("district %s: %w", d.ID, err)
+	for _, id := range todo {
+		if err := enrollOne(ctx, svc, opts, id, filepath.Join(opts.Out, id+kit.FileExtension), ""); err != nil {
+			return fmt.Errorf("district %s: %w", id, err)
 		}
 	}
 	return nil
