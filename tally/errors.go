@@ -38,6 +38,11 @@ const (
 	CodeSeqConflict      = "seq-conflict"
 	CodeContestCertified = "contest-certified"
 	CodeStoreUnavailable = "store-unavailable"
+	// CodeOfficeClockBehind: the office's clock reads earlier than the
+	// enrollment of the record's key. The record is not refused for good
+	// (503: send again); the office must fix its clock, or its evidence
+	// would show a record received before its key existed.
+	CodeOfficeClockBehind = "office-clock-behind"
 )
 
 func refuse(code string, status int, format string, args ...any) *Error {

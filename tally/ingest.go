@@ -42,7 +42,9 @@ func (s *Service) Ingest(ctx context.Context, envelope []byte, via string) (Acce
 		return Accepted{}, err
 	}
 	if refusal != nil {
-		s.keepRejection(ctx, envelope, via, refusal)
+		if refusal.Status < http.StatusInternalServerError {
+			s.keepRejection(ctx, envelope, via, refusal) // a 5xx is "try again", not a verdict on the record
+		}
 		return Accepted{}, refusal
 	}
 	return acc, nil
@@ -167,6 +169,11 @@ func (s *Service) accept(ctx context.Context, tx store.Tx, opened seal.OpenedRec
 		return Accepted{}, refuse(CodeKeyWrongDistrict, http.StatusForbidden, "the station key is enrolled for district %s, the record is for %s", key.District, h.District), nil
 	case key.Station != h.Station:
 		return Accepted{}, refuse(CodeStationMismatch, http.StatusForbidden, "the record names station %q, the key belongs to station %q", h.Station, key.Station), nil
+	case now.Before(key.EnrolledAt):
+		s.log.Error("the office clock reads earlier than a key's enrollment: fix the clock", "now", now, "enrolled", key.EnrolledAt, "key", key.KeyID)
+		return Accepted{}, refuse(CodeOfficeClockBehind, http.StatusServiceUnavailable,
+			"the office's clock (%s) reads earlier than the enrollment of the station's key (%s); the office must set its clock right, then the record is taken in",
+			now.Format(time.RFC3339), key.EnrolledAt.UTC().Format(time.RFC3339)), nil
 	}
 
 	// Another record with a sequence number already used: the station

@@ -65,3 +65,27 @@ func TestReplacementLaptop_ItsCountTakesThePlaceOfTheOldLaptops(t *testing.T) {
 		}
 	})
 }
+
+// An office clock that reads earlier than a key's enrollment would make
+// evidence of a record received before its key existed: the record is
+// turned away with "try again" (503), not refused for good nor kept as a
+// refusal, and taken in once the clock is right.
+func TestIngest_AnOfficeClockBehindTheEnrollmentSaysTryAgain(t *testing.T) {
+	forEachStore(t, func(t *testing.T, st store.Store) {
+		f := newFixture(t, st, "101")
+		enrolled := f.now
+		f.now = enrolled.Add(-24 * time.Hour)
+		env := f.seal("101", ballot.RecordIncident, &ballot.Incident{At: enrolled, Text: "Uhr des Wahlamts falsch gestellt"})
+		_, err := f.svc.Ingest(f.ctx, env, tally.ViaHTTP)
+		wantRefusal(t, err, tally.CodeOfficeClockBehind, 503)
+		if rej, _ := st.Rejections(f.ctx); len(rej) != 0 {
+			t.Fatalf("kept as a refusal: %+v", rej)
+		}
+		f.now = enrolled.Add(time.Minute)
+		f.ingest(env)
+		var buf bytes.Buffer
+		if _, err := f.svc.ExportEvidence(f.ctx, &buf); err != nil {
+			t.Fatalf("the evidence does not export: %v", err)
+		}
+	})
+}

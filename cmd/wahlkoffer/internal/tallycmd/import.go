@@ -63,7 +63,7 @@ func importRun(ctx context.Context, opts *ImportOptions) error {
 	}
 	defer st.Close()
 	all := importTally{}
-	refused := 0
+	refused, later := 0, 0
 	for _, path := range opts.Bundles {
 		counts, err := importBundle(ctx, svc, path, opts)
 		if err != nil {
@@ -73,7 +73,11 @@ func importRun(ctx context.Context, opts *ImportOptions) error {
 		bundleRefused := 0
 		for k, v := range counts {
 			all[k] += v
-			if k != "accepted" && k != "duplicate" {
+			switch k {
+			case "accepted", "duplicate":
+			case tally.CodeOfficeClockBehind:
+				later += v
+			default:
 				bundleRefused += v
 			}
 		}
@@ -84,6 +88,11 @@ func importRun(ctx context.Context, opts *ImportOptions) error {
 	}
 	if len(opts.Bundles) > 1 {
 		fmt.Fprintf(opts.IO.Out, "all: %s\n", all)
+	}
+	if later > 0 {
+		// Not the records' fault: nothing was refused, the import can run
+		// again once the office's clock is right.
+		return fmt.Errorf("%d record(s) not taken in because the office's clock is behind; set it right and import again", later)
 	}
 	if refused > 0 {
 		return &cmdutil.InvalidError{Summary: fmt.Sprintf("%d record(s) refused; they are kept as evidence", refused)}
