@@ -99,6 +99,7 @@ const (
 	confirmClose
 	confirmDiscard
 	confirmDropForm
+	confirmFinal
 )
 
 type confirm struct {
@@ -123,6 +124,8 @@ func (m Model) updateConfirm(s string) (tea.Model, tea.Cmd) {
 			return m, m.discardEntries(c.contest)
 		case confirmDropForm:
 			m.board.close()
+		case confirmFinal:
+			return m.submit()
 		}
 	case "n", "esc":
 		m.confirm = nil

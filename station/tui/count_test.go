@@ -182,6 +182,12 @@ func TestACorrectionAsksForItsReason(t *testing.T) {
 	d.press("ctrl+s")
 	d.wantView("Fassung 2 von ob ist eine Berichtigung und braucht eine Begründung.")
 	d.press("tab", "tab", "Nachzählung: 5 Stimmen falsch zugeordnet", "enter", "enter")
+	// A final record is signed only after a question: nothing yet.
+	d.wantView("Die Niederschrift für ob jetzt signieren und senden?")
+	if last := d.state().LastSent("ob", ballot.StageFinal); last.Count.Version != 1 {
+		t.Fatalf("sent before the question was answered: version %d", last.Count.Version)
+	}
+	d.press("j")
 	last := d.state().LastSent("ob", ballot.StageFinal)
 	if last.Count.Version != 2 || last.Count.CorrectionReason == "" {
 		t.Fatalf("correction: %+v", last.Count)

@@ -151,6 +151,12 @@ func (m Model) updateReport(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	last := r.lastFocus()
 	switch {
 	case is(k, keys.save) || (is(k, keys.enter) && r.focus == last):
+		if r.stage == ballot.StageFinal && r.err == nil && len(r.blocking) == 0 {
+			// The final record is signed once the board has signed the
+			// paper; a second Ctrl+S after the quick report must not send it.
+			m.confirm = &confirm{kind: confirmFinal, text: m.wf("confirmFinal", r.contest)}
+			return m, nil
+		}
 		return m.submit()
 	case is(k, keys.next, keys.down, keys.enter):
 		r.setFocus((r.focus + 1) % (last + 1))

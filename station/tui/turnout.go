@@ -40,7 +40,9 @@ func (m Model) slots() []string {
 	return append(out, "")
 }
 
-// fit selects the report due, unless the board picked another.
+// fit selects the report due now, unless the board picked another; before
+// the next scheduled time has come it selects an ad hoc report, which can
+// be made at once.
 func (t *turnoutModel) fit(m *Model) {
 	slots := m.slots()
 	if t.picked && slices.Contains(slots, t.slot) {
@@ -48,7 +50,7 @@ func (t *turnoutModel) fit(m *Model) {
 	}
 	t.picked = false
 	t.slot = ""
-	if due := m.status.NextTurnout; due != nil {
+	if due := m.status.NextTurnout; due != nil && due.Overdue {
 		t.slot = due.Slot
 	}
 }

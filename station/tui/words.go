@@ -117,6 +117,7 @@ var words = map[string][2]string{
 	"cancelled":       {"Abgebrochen.", "Cancelled."},
 	"quitWhenStored":  {"Wird noch gespeichert … danach endet das Programm.", "Still storing … the app ends right after."},
 	"confirmQuit":     {"Nicht gespeicherte Eingaben (%s) gehen verloren. Trotzdem beenden?", "Unsaved input (%s) will be lost. Quit anyway?"},
+	"confirmFinal":    {"Die Niederschrift für %s jetzt signieren und senden? Erst, wenn der Wahlvorstand sie auf Papier unterschrieben hat.", "Sign and send the final record of %s now? Only once the board has signed it on paper."},
 	"confirmOpen":     {"Die Wahlhandlung jetzt (%s) eröffnen?", "Open the poll now (%s)?"},
 	"confirmClose":    {"Die Wahlhandlung jetzt (%s) schließen? Danach wird ausgezählt; das lässt sich nicht zurücknehmen.", "Close the poll now (%s)? Counting follows; this cannot be undone."},
 	"confirmDiscard":  {"Beide Eingaben für %s verwerfen und neu eingeben?", "Discard both entries of %s and enter again?"},
