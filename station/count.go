@@ -191,7 +191,23 @@ func (s *Station) Draft(st *State, contest string, stage ballot.Stage, o SubmitO
 		c.CorrectionReason = ""
 	}
 	findings := ballot.CheckCount(s.def, s.district, &c, ballot.CheckContext{})
+	if err := reasonsAsked(findings, c.Reasons); err != nil {
+		return nil, nil, err
+	}
 	return &c, ballot.Sendable(findings, c.Reasons), nil
+}
+
+// reasonsAsked refuses a reason for a warning the count does not raise: a
+// mistyped code, or a reason left over from other figures, would be signed
+// into the record and printed beside figures it does not explain.
+func reasonsAsked(findings []ballot.Finding, reasons map[string]string) error {
+	for code := range reasons {
+		if !slices.ContainsFunc(findings, func(f ballot.Finding) bool { return f.Code == code && f.Severity == ballot.SeverityWarning }) {
+			return refuse(CodeReasonUnknown, "Die Zahlen ergeben keinen Hinweis %q; eine Begründung dafür gehört nicht in die Meldung.",
+				"The figures raise no warning %q; a reason for it does not belong in the record.", code)
+		}
+	}
+	return nil
 }
 
 func trimmed(m map[string]string) map[string]string {

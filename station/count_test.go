@@ -162,3 +162,17 @@ func TestDiscardStartsTheEntriesOver(t *testing.T) {
 		t.Fatalf("after discarding, the first entry took slot %d", res.Slot)
 	}
 }
+
+func TestAReasonForAWarningNotRaisedIsRefused(t *testing.T) {
+	s, c, _ := newStation(t, "101")
+	dayUntilCount(t, s, c)
+	ctx := context.Background()
+	must[station.EntryResult](t)(s.EnterCount(ctx, "ob", "101-1", mayorCount()))
+	must[station.EntryResult](t)(s.EnterCount(ctx, "ob", "101-2", mayorCount()))
+	_, err := s.Submit(ctx, "ob", ballot.StageQuick, station.SubmitOptions{
+		Reasons: map[string]string{"turnout-hihg": "Pflegeheim im Wahlbezirk"}})
+	wantCode(t, err, station.CodeReasonUnknown)
+	if st := must[*station.State](t)(s.State(ctx)); len(st.Sent["ob"]) != 0 {
+		t.Fatal("a count was signed with a reason nobody asked for")
+	}
+}

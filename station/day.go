@@ -26,6 +26,9 @@ func (s *Station) OpenPolls(ctx context.Context, at time.Time) (ballot.PollsOpen
 		if q := s.Quorum(st, at); !q.Met {
 			return quorumRefusal(q, "Die Eröffnung", "open the poll")
 		}
+		if opens := s.pollsOpen(); s.district.Kind == ballot.InPerson && at.Before(opens) {
+			return refuse(CodeTooEarly, "Die Wahlhandlung beginnt um %s, nicht früher.", "The poll opens at %s, not earlier.", s.clockText(opens))
+		}
 		body = ballot.PollsOpened{At: at}
 		_, err = s.record(ctx, tx, ballot.RecordPollsOpened, &body)
 		return err
@@ -58,6 +61,19 @@ func (s *Station) ClosePolls(ctx context.Context, at time.Time) (ballot.PollsClo
 	return body, err
 }
 
+// pollsOpen is the set opening time of the election day.
+func (s *Station) pollsOpen() time.Time {
+	hhmm := s.def.Election.PollsOpen
+	if hhmm == "" {
+		hhmm = ballot.DefaultPollsOpen
+	}
+	minutes, err := ballot.ParseClock(hhmm)
+	if err != nil {
+		minutes = 8 * 60 // the definition was validated; this cannot happen
+	}
+	return s.onElectionDay(minutes)
+}
+
 func quorumRefusal(q ballot.QuorumStatus, actDE, actEN string) *Error {
 	return &Error{Code: CodeQuorum,
 		de: fmt.Sprintf("%s ist nicht möglich. %s", actDE, q.Message(ballot.German)),
@@ -72,9 +88,9 @@ type TurnoutDue struct {
 }
 
 // NextTurnout returns the first scheduled report not yet made, or false
-// when none is left (or the poll is closed).
+// when none is left, the poll is closed, or the board is a postal one.
 func (s *Station) NextTurnout(st *State, now time.Time) (TurnoutDue, bool) {
-	if st.Closed != nil {
+	if st.Closed != nil || s.district.Kind == ballot.Postal {
 		return TurnoutDue{}, false
 	}
 	for _, slot := range s.def.Election.TurnoutTimes {
@@ -108,6 +124,9 @@ func (s *Station) ReportTurnout(ctx context.Context, slot string, voters int64, 
 		var err error
 		if at, err = s.when(at, true); err != nil {
 			return err
+		}
+		if s.district.Kind == ballot.Postal {
+			return refuse(CodeTurnoutPostal, "Briefwahlvorstände melden keine Wahlbeteiligung.", "Postal boards report no turnout.")
 		}
 		if st.Opened == nil {
 			return refuse(CodePollsNotOpen, "Die Wahlhandlung ist noch nicht eröffnet.", "The poll has not been opened.")

@@ -180,3 +180,30 @@ func TestTheBundleHoldsWhatIsNotAcknowledged(t *testing.T) {
 		t.Fatalf("status time %v", st.Now)
 	}
 }
+
+func TestThePollOpensAtTheSetTimeNotBefore(t *testing.T) {
+	s, c, _ := newStation(t, "101")
+	checkInBoard(t, s, 3, day(7, 30))
+	c.Set(day(7, 55))
+	_, err := s.OpenPolls(context.Background(), time.Time{})
+	wantCode(t, err, station.CodeTooEarly)
+	c.Set(day(8, 0))
+	must[ballot.PollsOpened](t)(s.OpenPolls(context.Background(), time.Time{}))
+}
+
+func TestPostalBoardsReportNoTurnout(t *testing.T) {
+	s, c, _ := newStation(t, "901")
+	ctx := context.Background()
+	for _, role := range []ballot.Role{ballot.RoleChair, ballot.RoleSecretary, ballot.RoleAssessor} {
+		m := must[ballot.Member](t)(s.AddMember(ctx, ballot.Member{Name: "Mitglied " + string(role), Role: role}))
+		must[ballot.CheckIn](t)(s.CheckIn(ctx, m.ID, time.Time{}))
+	}
+	c.Set(day(14, 0))
+	must[ballot.PollsOpened](t)(s.OpenPolls(ctx, time.Time{})) // the admission of ballot letters begins
+	_, err := s.ReportTurnout(ctx, "", 100, time.Time{})
+	wantCode(t, err, station.CodeTurnoutPostal)
+	st := must[*station.State](t)(s.State(ctx))
+	if due, ok := s.NextTurnout(st, c.Now()); ok {
+		t.Fatalf("a postal board has a turnout report due: %+v", due)
+	}
+}

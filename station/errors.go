@@ -35,7 +35,6 @@ const (
 	CodeTurnoutDecrease Code = "turnout-decreasing" // fewer voters than an earlier report
 	CodeTextInvalid     Code = "text-invalid"
 	CodeContestUnknown  Code = "contest-unknown"
-	CodeEntrySamePerson Code = "entry-same-person"  // the four-eyes principle
 	CodeEntriesFull     Code = "entries-complete"   // both entries made by others
 	CodeEntriesMissing  Code = "entries-missing"    // fewer than two entries
 	CodeEntriesDiffer   Code = "entries-differ"     // the two entries disagree
@@ -48,6 +47,9 @@ const (
 	CodeBoardFull       Code = "board-full"          // the board's maximum size is reached
 	CodeTimeInvalid     Code = "time-invalid"        // not a time of day or an instant
 	CodeStoreExists     Code = "store-exists"        // setup into a folder that has a store
+	CodeReasonUnknown   Code = "reason-not-asked"    // a reason for a warning the count does not raise
+	CodeTurnoutPostal   Code = "turnout-not-postal"  // postal boards report no turnout
+	CodeTooEarly        Code = "before-opening-time" // the poll opens at the set time, not before
 )
 
 // Error is a refusal of a use case. Findings and Diffs say more for a

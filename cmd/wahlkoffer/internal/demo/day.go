@@ -316,9 +316,11 @@ func (r *run) count(ctx context.Context) error {
 					r.say("typo", s.d.ID, c.ID, len(res.Diffs), station.DiffText(c, res.Diffs[0], r.opts.Lang))
 					typos++
 				}
-				if _, err := s.st.EnterCount(ctx, c.ID, second, figures); err != nil {
+				res, err := s.st.EnterCount(ctx, c.ID, second, figures)
+				if err != nil {
 					return err
 				}
+				s.reasons[c.ID] = reasonsFor(res.Findings)
 			}
 			return nil
 		})
@@ -328,6 +330,18 @@ func (r *run) count(ctx context.Context) error {
 	}
 	r.say("counted", r.numberOf(ballot.InPerson)+r.numberOf(ballot.Postal))
 	return nil
+}
+
+// reasonsFor gives the board's written reason for each warning the
+// figures raise, and only for those.
+func reasonsFor(findings []ballot.Finding) map[string]string {
+	out := map[string]string{}
+	for _, f := range findings {
+		if f.Severity == ballot.SeverityWarning {
+			out[f.Code] = reasonFor[f.Code]
+		}
+	}
+	return out
 }
 
 // reasonFor is the board's written reason for a warning, as a board would
@@ -344,7 +358,7 @@ func (r *run) submit(ctx context.Context, stage ballot.Stage) error {
 	for _, kind := range []ballot.DistrictKind{ballot.InPerson, ballot.Postal} {
 		err := r.each(kind, func(s *stationRun) error {
 			for _, c := range r.def.ContestsOf(s.d) {
-				if _, err := s.st.Submit(ctx, c.ID, stage, station.SubmitOptions{Reasons: reasonFor}); err != nil {
+				if _, err := s.st.Submit(ctx, c.ID, stage, station.SubmitOptions{Reasons: s.reasons[c.ID]}); err != nil {
 					return err
 				}
 				n++
@@ -372,11 +386,13 @@ func (r *run) correct(ctx context.Context) error {
 	figures.Votes[opts[0].ID] -= moved
 	figures.Votes[opts[1].ID] += moved
 	for _, who := range []string{s.board[0].ID, s.board[2].ID} {
-		if _, err := s.st.EnterCount(ctx, c.ID, who, figures); err != nil {
+		res, err := s.st.EnterCount(ctx, c.ID, who, figures)
+		if err != nil {
 			return err
 		}
+		s.reasons[c.ID] = reasonsFor(res.Findings)
 	}
-	sent, err := s.st.Submit(ctx, c.ID, ballot.StageFinal, station.SubmitOptions{Reasons: reasonFor,
+	sent, err := s.st.Submit(ctx, c.ID, ballot.StageFinal, station.SubmitOptions{Reasons: s.reasons[c.ID],
 		CorrectionReason: "Nachzählung: drei Stimmzettel waren dem falschen Stapel zugeordnet."})
 	if err != nil {
 		return err

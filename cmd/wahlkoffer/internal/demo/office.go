@@ -84,6 +84,7 @@ type stationRun struct {
 	sender  *outbox.Sender // nil for the station without network
 	board   []ballot.Member
 	counts  map[string]ballot.Count
+	reasons map[string]map[string]string // by contest: the board's reasons for the warnings raised
 	offline bool
 	human   bool // left alone: a person runs its day by hand
 }
@@ -212,7 +213,8 @@ func (r *run) enroll(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("district %s: %w", d.ID, err)
 		}
-		sr := &stationRun{d: d, st: st, offline: offline, human: d.ID == r.human, counts: map[string]ballot.Count{}}
+		sr := &stationRun{d: d, st: st, offline: offline, human: d.ID == r.human,
+			counts: map[string]ballot.Count{}, reasons: map[string]map[string]string{}}
 		if !offline {
 			if sr.sender, err = r.newSender(st); err != nil {
 				return err

@@ -32,10 +32,11 @@ const (
 )
 
 // TestTmuxStationDayInTheTerminalApp drives the real binary's terminal app
-// in tmux at 80×24 through district 101's day, in three runs of the app
+// in tmux at 80×24 through district 101's day, in four runs of the app
 // on the rehearsal clock, each ended with q (the next run must find
 // everything): at 07:30 unlock (a wrong PIN first), check in five members
-// and open the poll; at 10:05 report the 10:00 turnout; at 18:05 close the
+// and find that the poll cannot open before 08:00; at 08:00 open it; at
+// 10:05 report the 10:00 turnout; at 18:05 close the
 // poll, enter the mayor count twice with D2 mistyped, fix it, send the
 // quick report to a real tally on loopback and see its receipt. Then it
 // reads the station's store and the tally.
@@ -80,15 +81,23 @@ func TestTmuxStationDayInTheTerminalApp(t *testing.T) {
 		term.keys("Down")
 	}
 	term.waitFor("Beschlussfähig: 5 anwesend")
+	// The poll opens at 08:00, not before.
 	term.keys("h", "o").waitFor("Die Wahlhandlung jetzt (07:3", "[j] ja  [n] nein")
-	term.keys("j").waitFor("Wahlhandlung läuft (eröffnet um 07:3")
+	term.keys("j").waitFor("Die Wahlhandlung beginnt um 08:00, nicht früher.")
+	term.quit()
+
+	// 08:00, second run: the poll opens.
+	term.start("2026-03-08T08:00:00+01:00")
+	term.unlock(pin)
+	term.keys("o").waitFor("Die Wahlhandlung jetzt (08:0", "[j] ja  [n] nein")
+	term.keys("j").waitFor("Wahlhandlung läuft (eröffnet um 08:0")
 	term.quit()
 
 	// 10:05, second run: nothing was lost, and the 10:00 report is due
 	// and offered first.
 	term.start("2026-03-08T10:05:00+01:00")
 	term.unlock(pin)
-	term.waitFor("Wahlhandlung läuft (eröffnet um 07:3", "Beschlussfähig: 5 anwesend", "Meldung für 10:00 ist fällig")
+	term.waitFor("Wahlhandlung läuft (eröffnet um 08:0", "Beschlussfähig: 5 anwesend", "Meldung für 10:00 ist fällig")
 	term.keys("w").waitMatch(`Meldezeit +10:00`)
 	term.text("312").keys("C-s").waitFor("Wahlbeteiligung 10:00: 312 Wählende, gemeldet um 10:0")
 	term.quit()
@@ -96,7 +105,7 @@ func TestTmuxStationDayInTheTerminalApp(t *testing.T) {
 	// 18:05, third run: close the poll and count.
 	term.start("2026-03-08T18:05:00+01:00")
 	term.unlock(pin)
-	term.waitFor("Wahlhandlung läuft (eröffnet um 07:3", "c Wahlhandlung schließen")
+	term.waitFor("Wahlhandlung läuft (eröffnet um 08:0", "c Wahlhandlung schließen")
 	term.keys("c").waitFor("Die Wahlhandlung jetzt (18:0", "schließen?")
 	term.keys("j").waitFor("Auszählung (Wahlhandlung geschlossen um 18:0", "ob: 0 von 2 Eingaben")
 	term.keys("a").waitFor("Eingabe durch ‹ Petra Weber ›", "1. fehlt")
@@ -150,7 +159,7 @@ func wantStationDay(ctx context.Context, t *testing.T, office *officeTally, data
 			t.Errorf("%s at %v, want in the minute from %02d:%02d", what, at, h, m)
 		}
 	}
-	inMinute("opened", st.Opened, 7, 30)
+	inMinute("opened", st.Opened, 8, 0)
 	inMinute("closed", st.Closed, 18, 5)
 	if len(st.Turnouts) != 1 || st.Turnouts[0].Slot != "10:00" || st.Turnouts[0].Voters != 312 {
 		t.Errorf("turnout reports: %+v", st.Turnouts)
