@@ -207,3 +207,19 @@ func TestPostalBoardsReportNoTurnout(t *testing.T) {
 		t.Fatalf("a postal board has a turnout report due: %+v", due)
 	}
 }
+
+func TestRejectedRecordsCanBePutBackInTheOutbox(t *testing.T) {
+	s, c, _ := newStation(t, "101")
+	checkInBoard(t, s, 2, day(7, 30))
+	ctx := context.Background()
+	if err := s.DB().MarkRejected(ctx, 2, outbox.Rejection{Code: "contest-certified", Message: "certified", Status: 409, At: c.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.DB().Requeue(ctx); err != nil || n != 1 {
+		t.Fatalf("requeue: %d %v", n, err)
+	}
+	items, err := s.DB().Undelivered(ctx)
+	if err != nil || len(items) != 2 || items[1].Seq != 2 || items[1].State != outbox.StatePending {
+		t.Fatalf("undelivered after requeue: %+v %v", items, err)
+	}
+}

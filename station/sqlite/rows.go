@@ -245,6 +245,24 @@ func (db *DB) MarkAcknowledged(ctx context.Context, seq uint64, d outbox.Deliver
 		acknowledged_at = ? WHERE seq = ?`, d.Receipt, textTime(d.ReceivedAt), textTime(d.At), int64(seq))
 }
 
+// Requeue puts rejected records back in the outbox as pending, to be sent
+// again once the cause is gone (a certification revoked, a key enrolled
+// again by mistake and fixed). It returns how many it put back. The
+// rejection itself is forgotten: the tally keeps it as evidence.
+func (db *DB) Requeue(ctx context.Context) (int, error) {
+	var n int64
+	err := db.Update(ctx, func(tx *Tx) error {
+		res, err := tx.tx.ExecContext(ctx, `UPDATE records SET state = 'pending', reject_code = NULL, reject_message = NULL,
+			reject_status = NULL, rejected_at = NULL WHERE state = 'rejected'`)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return int(n), err
+}
+
 // MarkRejected implements outbox.Store.
 func (db *DB) MarkRejected(ctx context.Context, seq uint64, r outbox.Rejection) error {
 	return db.mark(ctx, seq, `UPDATE records SET state = 'rejected', reject_code = ?, reject_message = ?,

@@ -42,7 +42,8 @@ func (d *DeliveryFlags) check() error {
 // SyncOptions are the flags of `station sync`.
 type SyncOptions struct {
 	common
-	Delivery DeliveryFlags
+	Delivery      DeliveryFlags
+	RetryRejected bool
 }
 
 // NewCmdSync builds `station sync`.
@@ -55,14 +56,17 @@ func NewCmdSync(io cmdutil.IO, runF func(*SyncOptions) error) *cobra.Command {
 office's signed receipt of each. A request without an answer is retried with
 the same bytes (with backoff, --tries per record), so nothing arrives twice.
 A record the tally refuses for good is marked rejected with the tally's code
-and message and not sent again. The kit's tally URLs are used unless --url
-is given.
+and message and not sent again; once its cause is gone (the office revoked a
+certification, or fixed a key it replaced by mistake), --retry-rejected puts
+the rejected records back in the outbox and sends them in this pass. The
+kit's tally URLs are used unless --url is given.
 
 Exit codes: 0 when nothing is left to send, 1 when records are still
 pending (no network: try again later, or "station export" to a USB stick),
 3 when the tally rejected a record in this pass.`,
 		Example: `  wahlkoffer station sync --data wahl
-  wahlkoffer station sync --data wahl --url https://wahl.example.de`,
+  wahlkoffer station sync --data wahl --url https://wahl.example.de
+  wahlkoffer station sync --data wahl --retry-rejected`,
 		Args: cmdutil.ExactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := opts.prepare(cmd); err != nil {
@@ -79,6 +83,7 @@ pending (no network: try again later, or "station export" to a USB stick),
 	}
 	opts.addData(cmd)
 	opts.Delivery.add(cmd)
+	cmd.Flags().BoolVar(&opts.RetryRejected, "retry-rejected", false, "send the records the tally rejected again")
 	return cmd
 }
 
@@ -88,6 +93,13 @@ func syncRun(ctx context.Context, opts *SyncOptions) error {
 		return err
 	}
 	defer st.Close()
+	if opts.RetryRejected {
+		n, err := st.DB().Requeue(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(opts.IO.Out, w(opts.Lang, "requeued", n))
+	}
 	return syncPass(ctx, &opts.common, st, opts.Delivery)
 }
 

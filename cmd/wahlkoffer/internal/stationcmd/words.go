@@ -19,6 +19,7 @@ var words = cmdutil.Words{
 	"usbOnly":          {"keine Adresse (nur USB)", "none (USB only)"},
 	"storeExists":      {"%s enthält bereits eine Station; nichts wurde geändert. Einen anderen Ordner wählen.", "%s already holds a station; nothing was changed. Choose another folder."},
 	"noStore":          {"In %s ist keine Station eingerichtet (wahlkoffer station setup --data %s --kit KIT).", "No station is set up in %s (wahlkoffer station setup --data %s --kit KIT)."},
+	"requeued":         {"%d abgelehnte Meldung(en) wieder in den Postausgang gelegt.", "%d rejected record(s) put back in the outbox."},
 	"appNeedsTerminal": {"Die Stations-App braucht ein Terminal; ohne eines die Unterbefehle verwenden (wahlkoffer station --help).", "The station app needs a terminal; without one, use the subcommands (wahlkoffer station --help)."},
 	"pinMissing":       {"Keine PIN: --pin-file DATEI angeben, $%s setzen oder im Terminal aufrufen.", "No PIN: give --pin-file FILE, set $%s or run on a terminal."},
 	"pinEmpty":         {"die PIN ist leer", "the PIN is empty"},
