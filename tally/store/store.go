@@ -197,13 +197,13 @@ type Token struct {
 // AuditEntry records an office action: who did what, when, with which
 // outcome.
 type AuditEntry struct {
-	ID      int64
-	At      time.Time
-	Actor   string
-	Action  string
-	Subject string
-	Outcome string // "ok" or the error
-	Detail  string
+	ID      int64     `json:"id"`
+	At      time.Time `json:"at"`
+	Actor   string    `json:"actor"`
+	Action  string    `json:"action"`
+	Subject string    `json:"subject"`
+	Outcome string    `json:"outcome"` // "ok" or the error
+	Detail  string    `json:"detail,omitempty"`
 }
 
 // Store is what the tally service needs from a database.

@@ -46,8 +46,11 @@ published one. A file that does not verify exits with 3 and names the line
 and the reason (evidence-signature, evidence-manifest, ...).
 
 --view best (default) takes each district's final record where there is one
-and its quick report otherwise; final and quick take only those. The evidence
-holds no certifications: every contest shows as not certified.`,
+and its quick report otherwise; final and quick take only those. A contest
+the office had certified when it exported the file shows as certified (the
+manifest names it). On standard error the audit also prints the fingerprint
+of the records the results come from, the one printed on every page of the
+official result sheet, so that paper and file can be matched.`,
 		Example: `  wahlkoffer audit musterstadt-2026.evidence
   wahlkoffer audit musterstadt-2026.evidence --office-key office.pub.pem --format json`,
 		Args: cmdutil.ExactArgs(1),

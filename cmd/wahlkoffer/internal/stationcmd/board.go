@@ -248,7 +248,7 @@ func memberAddRun(ctx context.Context, opts *MemberAddOptions) error {
 	if err != nil {
 		return opts.fail(err)
 	}
-	fmt.Fprintln(opts.IO.Out, w(opts.Lang, "memberAdded", personText(m, opts.Lang), m.ID))
+	fmt.Fprintln(opts.IO.Out, w(opts.Lang, "memberAdded", personText(m, opts.Lang), opts.Data, m.ID))
 	return nil
 }
 

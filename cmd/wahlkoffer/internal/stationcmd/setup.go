@@ -35,7 +35,7 @@ store is refused, and nothing is written. The station key stays sealed with
 the PIN: every command that signs asks for the PIN again.`,
 		Example: `  wahlkoffer station setup --data wahl --kit 0101.wkkit
   wahlkoffer station setup --data wahl --kit /media/usb/0101.wkkit --pin-file pin.txt
-  WAHLKOFFER_PIN=4711-0815-2342-1234 wahlkoffer station setup --data wahl --kit 0101.wkkit`,
+  WAHLKOFFER_PIN=1852-9634-1852-9674 wahlkoffer station setup --data wahl --kit 0101.wkkit`,
 		Args: cmdutil.ExactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := opts.prepare(cmd); err != nil {

@@ -41,7 +41,7 @@ a USB stick by "station export".
 
 The station key is sealed with the kit's PIN. Commands that sign ask for it:
 --pin-file FILE, else $WAHLKOFFER_PIN, else a prompt on the terminal (no
-echo). status, count, member add, sync and export need no PIN.
+echo). status, count, member add, sync, export and print need no PIN.
 
 Times: --at takes a local time of day on the election day (HH:MM, in the
 election's time zone) or an RFC 3339 instant; without --at the act is dated
@@ -94,7 +94,7 @@ type common struct {
 }
 
 func (c *common) addData(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&c.Data, "data", "", "the station's data folder (required)")
+	cmd.Flags().StringVar(&c.Data, "data", "", "the station's data folder (default ~/wahlkoffer)")
 }
 
 // prepare resolves the language and the clock and checks --data.
@@ -108,7 +108,10 @@ func (c *common) prepare(cmd *cobra.Command) error {
 		return err
 	}
 	if c.Data == "" {
-		return cmdutil.Usagef("--data is required (the station's data folder)")
+		c.Data = defaultData()
+	}
+	if c.Data == "" {
+		return cmdutil.Usagef("--data is required (the station's data folder): there is no home folder to default to")
 	}
 	return nil
 }

@@ -38,7 +38,7 @@ var words = cmdutil.Words{
 	"checkedIn":             {"%s angemeldet um %s.", "%s checked in at %s."},
 	"checkedOut":            {"%s abgemeldet um %s.", "%s checked out at %s."},
 	"replaced":              {"%s ersetzt %s, verpflichtet und angemeldet um %s.", "%s replaces %s, instructed and checked in at %s."},
-	"memberAdded":           {"%s steht im Wahlvorstand; anmelden mit: wahlkoffer station checkin --person %s", "%s is on the board; check in with: wahlkoffer station checkin --person %s"},
+	"memberAdded":           {"%s steht im Wahlvorstand; anmelden mit: wahlkoffer station checkin --data %s --person %s", "%s is on the board; check in with: wahlkoffer station checkin --data %s --person %s"},
 
 	// The day.
 	"opened":          {"Wahlhandlung eröffnet um %s.", "Poll opened at %s."},

@@ -98,6 +98,9 @@ func initRun(ctx context.Context, opts *InitOptions) error {
 	}
 	// The key file before the election: if the store then refuses, the key
 	// goes again and nothing is half set up.
+	if err := opts.Flags.needOfficeKey(); err != nil {
+		return err
+	}
 	if err := writeNew(opts.Flags.OfficeKey, pem, 0o600); err != nil {
 		return err
 	}

@@ -60,11 +60,20 @@ func (f *storeFlags) check() error {
 	if f.Store == "" {
 		return cmdutil.Usagef("--store is required (a SQLite file or a postgres:// URL)")
 	}
-	if f.OfficeKey == "" {
-		if isPostgres(f.Store) {
-			return cmdutil.Usagef("--office-key is required with a PostgreSQL store")
-		}
+	// A PostgreSQL store has no file beside which the key could lie: the
+	// commands that sign (init, serve, import, export-evidence) need
+	// --office-key; the others run without it.
+	if f.OfficeKey == "" && !isPostgres(f.Store) {
 		f.OfficeKey = f.Store + ".office-key.pem"
+	}
+	return nil
+}
+
+// needOfficeKey refuses a signing command on a PostgreSQL store without
+// --office-key.
+func (f *storeFlags) needOfficeKey() error {
+	if f.OfficeKey == "" {
+		return cmdutil.Usagef("--office-key FILE is required with a PostgreSQL store for this command (it signs)")
 	}
 	return nil
 }
@@ -83,6 +92,9 @@ func (f *storeFlags) open(ctx context.Context) (store.Store, error) {
 
 // readOfficeKey reads the office key file.
 func (f *storeFlags) readOfficeKey() (seal.Signer, error) {
+	if err := f.needOfficeKey(); err != nil {
+		return seal.Signer{}, err
+	}
 	b, err := os.ReadFile(f.OfficeKey)
 	if err != nil {
 		return seal.Signer{}, fmt.Errorf("read office key: %w", err)

@@ -36,8 +36,9 @@ func NewCmdTokenCreate(io cmdutil.IO, runF func(*TokenCreateOptions) error) *cob
 		Short: "Create a bearer token and print its secret once",
 		Long: `Creates a bearer token for the read and admin endpoints of "tally serve".
 The secret is printed once, on standard output, and stored only as a hash:
-keep it now, it cannot be shown again. viewer reads results, office also
-reads status, admin may do everything. The creation is in the audit log.`,
+keep it now, it cannot be shown again. viewer reads results and status,
+office also reads the audit log, admin may do everything (certify). The
+creation is in the audit log.`,
 		Example: `  wahlkoffer tally token create --store tally.db --role viewer --name "Dashboard Rathaus"`,
 		Args:    cmdutil.ExactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
