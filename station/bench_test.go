@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/wahlkoffer/wahlkoffer/station"
+	"github.com/wahlkoffer/wahlkoffer/station/stationtest"
 )
 
 // BenchmarkEnterCount is one entry of a count, saved durably (WAL,
@@ -57,7 +58,7 @@ func BenchmarkOpenAndStatus(b *testing.B) {
 // in, the poll opened and closed.
 func benchStation(b *testing.B) (*station.Station, *clock, string) {
 	b.Helper()
-	c := &clock{t: day(7, 30)}
+	c := stationtest.NewClock(day(7, 30))
 	dir := filepath.Join(b.TempDir(), "data")
 	s, err := station.Setup(context.Background(), dir, sealedKit(b, "101"), kitPIN("101"), station.Options{Now: c.Now})
 	if err != nil {

@@ -2,10 +2,8 @@ package tui
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,81 +11,33 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/wahlkoffer/wahlkoffer/ballot"
-	"github.com/wahlkoffer/wahlkoffer/ballot/kit"
 	"github.com/wahlkoffer/wahlkoffer/ballot/seal"
-	"github.com/wahlkoffer/wahlkoffer/ballot/seal/sealtest"
 	"github.com/wahlkoffer/wahlkoffer/station"
+	"github.com/wahlkoffer/wahlkoffer/station/stationtest"
 )
 
-var berlin = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}()
+// The example town's day, clock and kits (package stationtest).
+type clock = stationtest.Clock
 
-// day is a local time on the Musterstadt election day, 8 March 2026.
-func day(h, m int) time.Time { return time.Date(2026, 3, 8, h, m, 0, 0, berlin) }
-
-// clock is a settable clock shared by the station and the app.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
-
-var (
-	kitMu   sync.Mutex
-	kits    = map[string][]byte{}
-	kitPINs = map[string]string{}
-)
+var day = stationtest.Day
 
 // sealedKit is a kit of a Musterstadt district, sealed at a low work
-// factor, with a tally URL where nothing answers.
+// factor, with a tally URL where nothing answers, and its PIN.
 func sealedKit(t testing.TB, district string) ([]byte, string) {
 	t.Helper()
-	kitMu.Lock()
-	defer kitMu.Unlock()
-	if b, ok := kits[district]; ok {
-		return b, kitPINs[district]
-	}
-	office := officeSigner(t)
-	def, err := os.ReadFile("../../testdata/musterstadt.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	pkg, err := seal.SealPackage(office, def)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pin, err := kit.GeneratePIN(sealtest.Rand("pin " + district))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := kit.Seal(kit.Kit{ElectionID: "musterstadt-2026", District: district, Station: "station-" + district,
-		Package: pkg, OfficeKey: office.Public(), StationKey: stationSigner(t, district),
-		TallyURLs: []string{"http://127.0.0.1:9/"}, IssuedAt: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)},
-		pin, kit.SealOptions{WorkFactor: 10})
-	if err != nil {
-		t.Fatal(err)
-	}
-	kits[district], kitPINs[district] = b, pin
-	return b, pin
+	return stationtest.Kit(t, district, stationtest.KitOptions{})
 }
 
-func officeSigner(t testing.TB) seal.Signer { return sealtest.Signer(t, "office") }
+func officeSigner(t testing.TB) seal.Signer { return stationtest.Office(t) }
 func stationSigner(t testing.TB, district string) seal.Signer {
-	return sealtest.Signer(t, "station-"+district)
+	return stationtest.StationKey(t, district)
 }
 
 // newStation sets up an unlocked station of the district in a fresh
 // folder, with the clock at 07:30 on the election day.
 func newStation(t *testing.T, district string) (*station.Station, *clock, string) {
 	t.Helper()
-	c := &clock{t: day(7, 30)}
+	c := stationtest.NewClock(day(7, 30))
 	dir := filepath.Join(t.TempDir(), "data")
 	sealed, pin := sealedKit(t, district)
 	s, err := station.Setup(context.Background(), dir, sealed, pin, station.Options{Now: c.Now})

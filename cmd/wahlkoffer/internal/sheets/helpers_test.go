@@ -4,46 +4,29 @@ import (
 	"context"
 	"log/slog"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/wahlkoffer/wahlkoffer/ballot"
-	"github.com/wahlkoffer/wahlkoffer/ballot/kit"
 	"github.com/wahlkoffer/wahlkoffer/ballot/seal"
 	"github.com/wahlkoffer/wahlkoffer/ballot/seal/sealtest"
 	"github.com/wahlkoffer/wahlkoffer/ballot/synthetic"
 	"github.com/wahlkoffer/wahlkoffer/station"
 	"github.com/wahlkoffer/wahlkoffer/station/sqlite"
+	"github.com/wahlkoffer/wahlkoffer/station/stationtest"
 	"github.com/wahlkoffer/wahlkoffer/tally"
 	tallysqlite "github.com/wahlkoffer/wahlkoffer/tally/store/sqlite"
 )
 
-var berlin = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}()
+// The example town's day and clock (package stationtest).
+type clock = stationtest.Clock
 
-// day returns a local time on the Musterstadt election day, 8 March 2026.
-func day(h, m int) time.Time { return time.Date(2026, 3, 8, h, m, 0, 0, berlin) }
+var day = stationtest.Day
 
 // tallyNow is the office's clock: 20:00 on election night.
 var tallyNow = day(20, 0)
-
-// clock is a settable clock for the station.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 
 // scenario is the Musterstadt election with a tally on SQLite and the
 // station of district 101, which has run its day (see runDay).
@@ -62,10 +45,7 @@ type scenario struct {
 func newScenario(t *testing.T) *scenario {
 	t.Helper()
 	ctx := context.Background()
-	definition, err := os.ReadFile(filepath.Join("..", "..", "..", "..", "testdata", "musterstadt.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	definition := stationtest.Musterstadt(t)
 	office := sealtest.Signer(t, "sheets office")
 	db, err := tallysqlite.Open(ctx, filepath.Join(t.TempDir(), "tally.db"))
 	if err != nil {
@@ -86,16 +66,9 @@ func newScenario(t *testing.T) *scenario {
 		t.Fatal(err)
 	}
 	e := svc.Election()
-	pin, err := kit.GeneratePIN(sealtest.Rand("sheets pin"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sealed, err := kit.Seal(kit.Kit{ElectionID: e.ID, District: "101", Station: "station-101", Package: e.Package,
-		OfficeKey: e.OfficePublicKey, StationKey: key, IssuedAt: day(7, 0)}, pin, kit.SealOptions{WorkFactor: 10})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := &clock{t: day(7, 30)}
+	sealed, pin := stationtest.Kit(t, "101", stationtest.KitOptions{Package: e.Package, OfficeKey: e.OfficePublicKey,
+		StationKey: key, URLs: []string{}, IssuedAt: day(7, 0)})
+	c := stationtest.NewClock(day(7, 30))
 	st, err := station.Setup(ctx, filepath.Join(t.TempDir(), "station"), sealed, pin, station.Options{Now: c.Now})
 	if err != nil {
 		t.Fatal(err)
@@ -106,10 +79,7 @@ func newScenario(t *testing.T) *scenario {
 
 // mayorCount is district 101's count of the mayor contest: B 1000 (200
 // with a polling card), 10 invalid, 990 valid.
-func mayorCount() ballot.Count {
-	return ballot.Count{B: 1000, B1: 200, Invalid: 10, Valid: 990,
-		Votes: map[string]int64{"ob-1": 400, "ob-2": 300, "ob-3": 200, "ob-4": 90}}
-}
+func mayorCount() ballot.Count { return stationtest.MayorCount() }
 
 // runDay plays district 101's day on the station's clock:
 //

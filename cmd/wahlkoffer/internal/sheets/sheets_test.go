@@ -16,6 +16,7 @@ import (
 	"github.com/wahlkoffer/wahlkoffer/ballot/evidence"
 	"github.com/wahlkoffer/wahlkoffer/cmd/wahlkoffer/internal/sheets"
 	"github.com/wahlkoffer/wahlkoffer/reports"
+	"github.com/wahlkoffer/wahlkoffer/station/stationtest"
 	"github.com/wahlkoffer/wahlkoffer/tally"
 )
 
@@ -387,7 +388,7 @@ func TestAllowance(t *testing.T) {
 		}
 		var ps []string
 		for _, pd := range p.Periods {
-			ps = append(ps, pd.In.In(berlin).Format("15:04")+"-"+pd.Out.In(berlin).Format("15:04"))
+			ps = append(ps, pd.In.In(stationtest.Berlin).Format("15:04")+"-"+pd.Out.In(stationtest.Berlin).Format("15:04"))
 		}
 		got = append(got, person{p.Name, p.Role, strings.Join(ps, " ")})
 	}
