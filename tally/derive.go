@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"hash/fnv"
-	"slices"
 	"strings"
 	"time"
 
@@ -29,7 +28,7 @@ const aggregateShards = 16
 // derive updates the state that follows from an accepted record, in the
 // record's transaction. keyEnrolled is when the key that signed it was
 // enrolled.
-func (s *Service) derive(ctx context.Context, tx store.Tx, rec ballot.Record, envelopeHash string, keyEnrolled time.Time) error {
+func (s *Service) derive(ctx context.Context, tx store.Tx, rec ballot.Record, envelopeHash string, keyEnrolled time.Time, w *work) error {
 	h := rec.Header
 	switch b := rec.Body.(type) {
 	case *ballot.CheckIn:
@@ -49,7 +48,7 @@ func (s *Service) derive(ctx context.Context, tx store.Tx, rec ballot.Record, en
 		return tx.InsertDistrictEvent(ctx, store.DistrictEvent{District: h.District, Kind: h.Kind, At: b.At,
 			Text: b.Text, EnvelopeHash: envelopeHash})
 	case *ballot.Count:
-		return s.applyCount(ctx, tx, h, b, envelopeHash, keyEnrolled)
+		return s.applyCount(ctx, tx, h, b, envelopeHash, keyEnrolled, w)
 	}
 	return nil
 }
@@ -58,7 +57,7 @@ func (s *Service) derive(ctx context.Context, tx store.Tx, rec ballot.Record, en
 // of its district, contest and stage (see supersedes), and moves the
 // running totals by the difference; the outcome does not depend on the
 // order in which records arrive.
-func (s *Service) applyCount(ctx context.Context, tx store.Tx, h ballot.Header, c *ballot.Count, envelopeHash string, keyEnrolled time.Time) error {
+func (s *Service) applyCount(ctx context.Context, tx store.Tx, h ballot.Header, c *ballot.Count, envelopeHash string, keyEnrolled time.Time, w *work) error {
 	// Lock both stages, always quick before final, so that concurrent
 	// transactions on one district cannot deadlock.
 	current := map[ballot.Stage]*store.CurrentCount{}
@@ -87,7 +86,8 @@ func (s *Service) applyCount(ctx context.Context, tx store.Tx, h ballot.Header, 
 	bestBefore := best(current[ballot.StageQuick], current[ballot.StageFinal])
 	current[c.Stage] = next
 	deltas[ViewBest] = diff(bestBefore, best(current[ballot.StageQuick], current[ballot.StageFinal]))
-	return tx.AddAggregates(ctx, s.aggregateDeltas(h.District, c.Contest, deltas))
+	s.addDeltas(w, h.District, c.Contest, deltas)
+	return nil
 }
 
 // supersedes reports whether a count takes the place of the current one
@@ -124,21 +124,16 @@ func diff(before, after *store.CurrentCount) ballot.Totals {
 	return ballot.Delta(numbers(before), numbers(after))
 }
 
-// aggregateDeltas turns the changes per view into rows, sorted by key so
-// that every transaction locks aggregate rows in the same order.
-func (s *Service) aggregateDeltas(districtID, contest string, byView map[string]ballot.Totals) []store.AggregateDelta {
+// addDeltas adds the changes per view to the work of the transaction, as
+// rows of the district's ward in the shard the work assigns.
+func (s *Service) addDeltas(w *work, districtID, contest string, byView map[string]ballot.Totals) {
 	d := s.district[districtID]
-	shard := shardOf(districtID)
-	var out []store.AggregateDelta
+	shard := w.shard(districtID)
 	for view, delta := range byView {
 		for field, v := range delta {
-			out = append(out, store.AggregateDelta{AggregateKey: store.AggregateKey{
-				Contest: contest, View: view, DistrictKind: d.Kind, Ward: d.Ward, Shard: shard, Field: field,
-			}, Delta: v})
+			w.add(store.AggregateKey{Contest: contest, View: view, DistrictKind: d.Kind, Ward: d.Ward, Shard: shard, Field: field}, v)
 		}
 	}
-	slices.SortFunc(out, func(a, b store.AggregateDelta) int { return compareKeys(a.AggregateKey, b.AggregateKey) })
-	return out
 }
 
 func shardOf(district string) int {

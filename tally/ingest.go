@@ -92,13 +92,13 @@ func (s *Service) ingest(ctx context.Context, envelope []byte, via string) (_ Ac
 		return Accepted{}, refusal, nil
 	}
 
-	now := s.clock().UTC()
+	p := prepared{opened: opened, rec: rec, envelope: envelope, via: via}
 	var acc Accepted
-	err = s.store.InTx(ctx, func(tx store.Tx) error {
-		var err error
-		acc, refusal, err = s.accept(ctx, tx, opened, rec, envelope, via, now)
-		return err
-	})
+	if s.batch != nil {
+		acc, refusal, err = s.batch.submit(ctx, p)
+	} else {
+		acc, refusal, err = s.commitOne(ctx, p)
+	}
 	if err != nil {
 		return Accepted{}, nil, err
 	}
@@ -143,8 +143,11 @@ func (s *Service) checkBody(rec ballot.Record) *Error {
 
 // accept runs inside the transaction. It returns the receipt of an
 // accepted or already known record, or a refusal whose evidence must be
-// committed with it (an equivocation), or an error that rolls back.
-func (s *Service) accept(ctx context.Context, tx store.Tx, opened seal.OpenedRecord, rec ballot.Record, envelope []byte, via string, now time.Time) (Accepted, *Error, error) {
+// committed with it (an equivocation), or an error that rolls back. What
+// the record adds to the running totals goes to w, which the caller
+// writes before the commit.
+func (s *Service) accept(ctx context.Context, tx store.Tx, p prepared, now time.Time, w *work) (Accepted, *Error, error) {
+	opened, rec, envelope, via := p.opened, p.rec, p.envelope, p.via
 	// The same record again, byte for byte or re-wrapped on the way.
 	if prior, err := tx.EnvelopeByHash(ctx, opened.EnvelopeHash); err == nil {
 		return Accepted{Receipt: prior.Receipt, Duplicate: true}, nil, nil
@@ -216,7 +219,7 @@ func (s *Service) accept(ctx context.Context, tx store.Tx, opened seal.OpenedRec
 	}); err != nil {
 		return Accepted{}, nil, err
 	}
-	if err := s.derive(ctx, tx, rec, opened.EnvelopeHash, key.EnrolledAt); err != nil {
+	if err := s.derive(ctx, tx, rec, opened.EnvelopeHash, key.EnrolledAt, w); err != nil {
 		return Accepted{}, nil, err
 	}
 	return Accepted{Receipt: receipt}, nil, nil

@@ -25,12 +25,14 @@ type Service struct {
 	election store.Election
 	def      *ballot.Definition
 	district map[string]*ballot.District
+	batch    *batcher // nil: one transaction per record
 }
 
 // Options configure a Service; zero values take defaults.
 type Options struct {
-	Clock  func() time.Time // default time.Now
-	Logger *slog.Logger     // default slog.Default()
+	Clock       func() time.Time // default time.Now
+	Logger      *slog.Logger     // default slog.Default()
+	GroupCommit GroupCommit      // off when zero
 }
 
 // New opens the service on a store that holds an election. office is the
@@ -64,7 +66,17 @@ func New(ctx context.Context, st store.Store, office seal.Signer, o Options) (*S
 	for i := range def.Districts {
 		s.district[def.Districts[i].ID] = &def.Districts[i]
 	}
+	s.startBatcher(o.GroupCommit)
 	return s, nil
+}
+
+// Close stops taking records in: the batches committing finish, records
+// waiting for a writer are answered with ErrClosed. The store stays open
+// (it is the caller's).
+func (s *Service) Close() {
+	if s.batch != nil {
+		s.batch.close()
+	}
 }
 
 // ErrNoOfficeKey: the service was opened without the office key.

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wahlkoffer/wahlkoffer/cmd/wahlkoffer/internal/cmdutil"
+	"github.com/wahlkoffer/wahlkoffer/tally"
 	"github.com/wahlkoffer/wahlkoffer/tally/httpapi"
 )
 
@@ -26,6 +27,9 @@ type ServeOptions struct {
 	// AddrFile receives the URL served once the port is bound, for
 	// scripts that listen on port 0.
 	AddrFile string
+	// Writers is the number of batches committing at once (-1: 1 for
+	// SQLite, 4 for PostgreSQL; 0: one transaction per record).
+	Writers int
 }
 
 // NewCmdServe builds `tally serve`.
@@ -37,6 +41,12 @@ func NewCmdServe(io cmdutil.IO, runF func(*ServeOptions) error) *cobra.Command {
 		Long: `Serves the tally API: stations POST signed records to /v1/envelopes and get
 the office's receipt once the record is durable; /healthz answers when the
 store is reachable; office endpoints under /v1/ need a bearer token.
+
+Records that arrive together are stored together (group commit): each gets
+its receipt once the transaction holding it is durable, and the running
+totals move once per batch. --writers sets how many batches commit at once
+(default 1 for SQLite, which writes one transaction at a time, 4 for
+PostgreSQL; 0 stores each record in a transaction of its own).
 
 On SIGTERM or SIGINT it stops taking connections, lets requests in flight
 finish and exits. Several serve processes may share one PostgreSQL store.`,
@@ -63,6 +73,7 @@ finish and exits. Several serve processes may share one PostgreSQL store.`,
 	cmd.Flags().StringVar(&opts.TLSKey, "tls-key", "", "TLS key file")
 	cmd.Flags().StringVar(&opts.AddrFile, "addr-file", "", "write the URL served (http://host:port) to this file once listening")
 	cmd.Flags().DurationVar(&opts.Drain, "drain", 30*time.Second, "how long requests in flight may take to finish on shutdown")
+	cmd.Flags().IntVar(&opts.Writers, "writers", -1, "batches committing at once (default 1 for SQLite, 4 for PostgreSQL; 0: no batching)")
 	return cmd
 }
 
@@ -70,11 +81,19 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	log := slog.New(slog.NewJSONHandler(opts.IO.ErrOut, nil))
-	svc, st, err := opts.Flags.openService(ctx, log, true)
+	gc := tally.GroupCommit{Writers: opts.Writers}
+	if gc.Writers < 0 {
+		gc.Writers = 1
+		if isPostgres(opts.Flags.Store) {
+			gc.Writers = 4
+		}
+	}
+	svc, st, err := opts.Flags.openServiceWith(ctx, log, true, gc)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	defer svc.Close() // after Serve: the requests in flight have their answers
 	scheme := "http"
 	if opts.TLSCert != "" {
 		scheme = "https"

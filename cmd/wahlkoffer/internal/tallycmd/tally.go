@@ -129,6 +129,11 @@ func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
 // evidence) and so needs the office key file; the others run without it.
 // log nil discards the service's log.
 func (f *storeFlags) openService(ctx context.Context, log *slog.Logger, signing bool) (*tally.Service, store.Store, error) {
+	return f.openServiceWith(ctx, log, signing, tally.GroupCommit{})
+}
+
+// openServiceWith is openService with group commit (tally serve).
+func (f *storeFlags) openServiceWith(ctx context.Context, log *slog.Logger, signing bool, gc tally.GroupCommit) (*tally.Service, store.Store, error) {
 	clock, err := cmdutil.Clock()
 	if err != nil {
 		return nil, nil, err
@@ -146,7 +151,7 @@ func (f *storeFlags) openService(ctx context.Context, log *slog.Logger, signing 
 	if log == nil {
 		log = discardLogger()
 	}
-	svc, err := tally.New(ctx, st, office, tally.Options{Logger: log, Clock: clock})
+	svc, err := tally.New(ctx, st, office, tally.Options{Logger: log, Clock: clock, GroupCommit: gc})
 	if err != nil {
 		st.Close()
 		return nil, nil, err
