@@ -187,6 +187,7 @@ func (s *Service) commitOne(ctx context.Context, p prepared) (acc Accepted, refu
 type work struct {
 	shard  func(district string) int
 	deltas map[store.AggregateKey]int64
+	certs  map[string]bool // certified contests, read once (see certified)
 }
 
 func newWork(shard func(string) int) *work {

@@ -63,6 +63,12 @@ func (s *Service) ingest(ctx context.Context, envelope []byte, via string) (_ Ac
 	}()
 	var lookupErr error
 	keys := seal.KeyRingFunc(func(id seal.KeyID) (ed25519.PublicKey, bool) {
+		// A key id is the hash of its public key, so a key once found can
+		// be kept for good; whether it is still valid is checked in the
+		// transaction.
+		if pub, ok := s.keys.Load(id); ok {
+			return pub.(ed25519.PublicKey), true
+		}
 		k, err := s.store.StationKey(ctx, id)
 		if err != nil {
 			if !errors.Is(err, store.ErrNotFound) {
@@ -70,6 +76,7 @@ func (s *Service) ingest(ctx context.Context, envelope []byte, via string) (_ Ac
 			}
 			return nil, false
 		}
+		s.keys.Store(id, k.PublicKey)
 		return k.PublicKey, true
 	})
 	opened, err := seal.OpenRecord(envelope, keys)
@@ -199,7 +206,7 @@ func (s *Service) accept(ctx context.Context, tx store.Tx, p prepared, now time.
 	}
 
 	if c, ok := rec.Body.(*ballot.Count); ok {
-		certified, err := s.certified(ctx, tx, c.Contest)
+		certified, err := w.certified(ctx, tx, c.Contest)
 		if err != nil {
 			return Accepted{}, nil, err
 		}
@@ -225,17 +232,23 @@ func (s *Service) accept(ctx context.Context, tx store.Tx, p prepared, now time.
 	return Accepted{Receipt: receipt}, nil, nil
 }
 
-func (s *Service) certified(ctx context.Context, tx store.Tx, contest string) (bool, error) {
-	certs, err := tx.Certifications(ctx)
-	if err != nil {
-		return false, err
-	}
-	for _, c := range certs {
-		if c.Contest == contest && c.RevokedAt.IsZero() {
-			return true, nil
+// certified reports whether a contest is certified, reading the
+// certifications once per transaction: the transaction keeps them from
+// changing until it ends.
+func (w *work) certified(ctx context.Context, tx store.Tx, contest string) (bool, error) {
+	if w.certs == nil {
+		certs, err := tx.Certifications(ctx)
+		if err != nil {
+			return false, err
+		}
+		w.certs = map[string]bool{}
+		for _, c := range certs {
+			if c.RevokedAt.IsZero() {
+				w.certs[c.Contest] = true
+			}
 		}
 	}
-	return false, nil
+	return w.certs[contest], nil
 }
 
 // keepRejection stores a refused envelope as evidence. It is best effort:

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/wahlkoffer/wahlkoffer/ballot"
@@ -26,6 +27,7 @@ type Service struct {
 	def      *ballot.Definition
 	district map[string]*ballot.District
 	batch    *batcher // nil: one transaction per record
+	keys     sync.Map // seal.KeyID → ed25519.PublicKey of keys found once
 }
 
 // Options configure a Service; zero values take defaults.

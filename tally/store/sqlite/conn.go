@@ -53,10 +53,63 @@ type sqlRows struct{ *sql.Rows }
 
 func (r sqlRows) Close() { _ = r.Rows.Close() }
 
-// txConn is a write transaction.
+// txConn is a write transaction. It prepares each statement once: SQLite
+// spends more time compiling a statement than running it, and a batch of
+// records runs the same few statements for every record. The statements
+// end with the transaction.
 type txConn struct {
 	conn
-	tx *sql.Tx
+	tx    *sql.Tx
+	stmts map[string]*sql.Stmt
+}
+
+func (t txConn) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := t.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := t.tx.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	t.stmts[query] = st
+	return st, nil
+}
+
+func (t txConn) Exec(ctx context.Context, query string, args ...any) (int64, error) {
+	st, err := t.stmt(ctx, query)
+	if err != nil {
+		return 0, err
+	}
+	res, err := st.ExecContext(ctx, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+func (t txConn) Query(ctx context.Context, query string, args ...any) (sqlutil.Rows, error) {
+	st, err := t.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := st.QueryContext(ctx, args...)
+	if err != nil {
+		return nil, err
+	}
+	return sqlRows{rows}, nil
+}
+
+func (t txConn) ExecBatch(ctx context.Context, query string, args [][]any) error {
+	st, err := t.stmt(ctx, query)
+	if err != nil {
+		return err
+	}
+	for _, a := range args {
+		if _, err := st.ExecContext(ctx, a...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (t txConn) Commit(context.Context) error   { return t.tx.Commit() }

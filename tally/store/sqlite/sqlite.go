@@ -38,8 +38,6 @@ type DB struct {
 	err    error
 }
 
-var _ store.Store = (*DB)(nil)
-
 // Option configures Open.
 type Option func(*options)
 
@@ -142,7 +140,7 @@ func (db *DB) begin(ctx context.Context) (sqlutil.TxConn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return txConn{conn{tx}, tx}, nil
+	return txConn{conn{tx}, tx, map[string]*sql.Stmt{}}, nil
 }
 
 // Close implements store.Store.
