@@ -155,7 +155,7 @@ func (s *Service) commitBatch(batch []*job, shard int) {
 	})
 	if err != nil && len(batch) > 1 {
 		for _, j := range batch {
-			acc, refusal, err := s.commitOne(ctx, j.p)
+			acc, refusal, err := s.commitOne(ctx, j.p, shard)
 			j.done <- outcome{acc, refusal, err}
 		}
 		return
@@ -168,11 +168,17 @@ func (s *Service) commitBatch(batch []*job, shard int) {
 	}
 }
 
-// commitOne stores one record in its own transaction.
-func (s *Service) commitOne(ctx context.Context, p prepared) (acc Accepted, refusal *Error, err error) {
+// commitOne stores one record in its own transaction, moving the totals
+// in the given shard, or, with -1, in the district's own shard (so that
+// transactions of one record each seldom wait for the same rows).
+func (s *Service) commitOne(ctx context.Context, p prepared, shard int) (acc Accepted, refusal *Error, err error) {
 	now := s.clock().UTC()
+	shardFor := shardOf
+	if shard >= 0 {
+		shardFor = func(string) int { return shard }
+	}
 	err = s.store.InTx(ctx, func(tx store.Tx) error {
-		w := newWork(shardOf)
+		w := newWork(shardFor)
 		var err error
 		if acc, refusal, err = s.accept(ctx, tx, p, now, w); err != nil {
 			return err

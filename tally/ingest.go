@@ -104,7 +104,7 @@ func (s *Service) ingest(ctx context.Context, envelope []byte, via string) (_ Ac
 	if s.batch != nil {
 		acc, refusal, err = s.batch.submit(ctx, p)
 	} else {
-		acc, refusal, err = s.commitOne(ctx, p)
+		acc, refusal, err = s.commitOne(ctx, p, -1)
 	}
 	if err != nil {
 		return Accepted{}, nil, err
