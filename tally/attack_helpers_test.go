@@ -22,6 +22,7 @@ import (
 	"github.com/wahlkoffer/wahlkoffer/tally"
 	"github.com/wahlkoffer/wahlkoffer/tally/httpapi"
 	"github.com/wahlkoffer/wahlkoffer/tally/store"
+	"github.com/wahlkoffer/wahlkoffer/tally/store/postgres"
 )
 
 // logBuffer collects what the service and the HTTP access log write, as
@@ -97,9 +98,10 @@ func matches(e, want map[string]any) bool {
 	return true
 }
 
-// attackTally is the example town's tally behind a real HTTP server on
-// loopback (httpapi.Serve with its production timeouts), with the service's
-// log and the access log captured.
+// attackTally is the example town's tally as `tally serve` runs it: behind
+// a real HTTP server on loopback (httpapi.Serve with its production
+// timeouts), with group commit, and with the service's log and the access
+// log captured.
 type attackTally struct {
 	*fixture
 	base    string
@@ -112,10 +114,17 @@ func newAttackTally(t *testing.T, st store.Store, districts ...string) *attackTa
 	f := newFixture(t, st, districts...)
 	logs := &logBuffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	svc, err := tally.New(f.ctx, st, f.office, tally.Options{Clock: func() time.Time { return f.now }, Logger: logger})
+	// Group commit as `tally serve` configures it: one writer on SQLite,
+	// four on PostgreSQL.
+	gc := tally.GroupCommit{Writers: 1}
+	if _, ok := st.(*postgres.DB); ok {
+		gc.Writers = 4
+	}
+	svc, err := tally.New(f.ctx, st, f.office, tally.Options{Clock: func() time.Time { return f.now }, Logger: logger, GroupCommit: gc})
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(svc.Close) // after the server's shutdown (cleanups run last first)
 	f.svc = svc
 	a := &attackTally{fixture: f, logs: logs, secrets: map[string]string{}}
 	for _, role := range []string{httpapi.RoleViewer, httpapi.RoleOffice, httpapi.RoleAdmin, "revoked"} {
@@ -159,6 +168,10 @@ func serveLogged(t *testing.T, svc *tally.Service, st store.Store, logger *slog.
 	return base
 }
 
+// attackClient gives up on a hung tally long before the test binary's timeout,
+// so that a hang fails the case that caused it.
+var attackClient = &http.Client{Timeout: 20 * time.Second}
+
 // answer is an HTTP response, with the error body decoded when there is one.
 type answer struct {
 	status int
@@ -177,7 +190,7 @@ func (a *attackTally) do(t *testing.T, method, path, token string, body []byte) 
 	if token != "" {
 		req.Header.Set("Authorization", token)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := attackClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

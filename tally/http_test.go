@@ -28,7 +28,7 @@ func serve(t *testing.T, f *fixture) string {
 
 // serveService runs the API of a service on a free loopback port until the
 // test ends, as `tally serve` does.
-func serveService(t *testing.T, svc *tally.Service, st store.Store) string {
+func serveService(t testing.TB, svc *tally.Service, st store.Store) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	addr := make(chan net.Addr, 1)

@@ -5,8 +5,11 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/wahlkoffer/wahlkoffer/ballot"
@@ -202,56 +205,39 @@ func (s *Service) Verify(ctx context.Context) (VerifyReport, error) {
 		enrolled[k.KeyID] = k.EnrolledAt
 	}
 	replay := NewReplay(s.def)
-	bad := func(e store.Envelope, format string, args ...any) {
-		rep.Differences = append(rep.Differences, Difference{Kind: "envelope",
-			Subject: fmt.Sprintf("%s (station %s, seq %d)", short(e.Hash), e.Station, e.Seq), Stored: fmt.Sprintf(format, args...)})
+	// The checks of an envelope (hash, two signatures, decoding) run on
+	// every core, a chunk at a time; the chunk is then replayed in the
+	// order of acceptance, which the totals depend on.
+	chunk := make([]store.Envelope, 0, verifyChunk)
+	checked := make([]checkedEnvelope, verifyChunk)
+	flush := func() {
+		parallelFor(len(chunk), func(i int) { checked[i] = s.checkEnvelope(chunk[i], keys) })
+		for i, e := range chunk {
+			c := checked[i]
+			if c.problem == "" {
+				if err := replay.Add(c.rec, e.Hash, enrolled[c.keyID]); err != nil {
+					c.problem = err.Error()
+				}
+			}
+			if c.problem != "" {
+				rep.Differences = append(rep.Differences, Difference{Kind: "envelope",
+					Subject: fmt.Sprintf("%s (station %s, seq %d)", short(e.Hash), e.Station, e.Seq), Stored: c.problem})
+			}
+		}
+		chunk = chunk[:0]
 	}
 	err = s.store.Envelopes(ctx, func(e store.Envelope) error {
 		rep.Envelopes++
-		if h := seal.EnvelopeHash(e.Bytes); h != e.Hash {
-			bad(e, "the bytes hash to %s", short(h))
-			return nil
-		}
-		opened, err := seal.OpenRecord(e.Bytes, keys)
-		if err != nil {
-			bad(e, "does not verify: %v", err)
-			return nil
-		}
-		h := opened.Record.Header
-		switch {
-		case opened.KeyID != e.KeyID:
-			bad(e, "signed by key %s, stored as signed by %s", short(string(opened.KeyID)), short(string(e.KeyID)))
-			return nil
-		case h.District != e.District || h.Station != e.Station || h.Seq != e.Seq || h.Kind != e.Kind:
-			bad(e, "the record names district %s, station %s, seq %d, kind %s; the store %s, %s, %d, %s",
-				h.District, h.Station, h.Seq, h.Kind, e.District, e.Station, e.Seq, e.Kind)
-			return nil
-		}
-		receipt, err := seal.OpenReceipt(e.Receipt, s.election.OfficePublicKey)
-		switch {
-		case err != nil:
-			bad(e, "the receipt does not verify: %v", err)
-			return nil
-		case !receipt.Covers(e.Bytes):
-			bad(e, "the receipt does not cover the envelope")
-			return nil
-		case receipt.District != h.District || receipt.Station != h.Station || receipt.Seq != h.Seq:
-			bad(e, "the receipt names district %s, station %s, seq %d", receipt.District, receipt.Station, receipt.Seq)
-			return nil
-		}
-		rec, err := ballot.DecodeRecord(opened.Record)
-		if err != nil {
-			bad(e, "the record does not decode: %v", err)
-			return nil
-		}
-		if err := replay.Add(rec, e.Hash, enrolled[opened.KeyID]); err != nil {
-			bad(e, "%v", err)
+		chunk = append(chunk, e)
+		if len(chunk) == verifyChunk {
+			flush()
 		}
 		return nil
 	})
 	if err != nil {
 		return rep, err
 	}
+	flush()
 
 	stored, err := s.store.CurrentCounts(ctx)
 	if err != nil {
@@ -266,6 +252,72 @@ func (s *Service) Verify(ctx context.Context) (VerifyReport, error) {
 	rep.Aggregates, rep.Differences = compareAggregates(rows, replay.Aggregates(), rep.Differences)
 	rep.Elapsed = time.Since(start)
 	return rep, nil
+}
+
+// verifyChunk is how many envelopes Verify checks at a time on all cores.
+const verifyChunk = 512
+
+// checkedEnvelope is what checking one stored envelope found: the decoded
+// record and its key, or what is wrong with it.
+type checkedEnvelope struct {
+	rec     ballot.Record
+	keyID   seal.KeyID
+	problem string
+}
+
+// checkEnvelope checks a stored envelope against its own bytes, the
+// station keys and the office key: the hash, the signature, the stored
+// facts, the receipt, the body.
+func (s *Service) checkEnvelope(e store.Envelope, keys seal.Keys) checkedEnvelope {
+	bad := func(format string, args ...any) checkedEnvelope {
+		return checkedEnvelope{problem: fmt.Sprintf(format, args...)}
+	}
+	if h := seal.EnvelopeHash(e.Bytes); h != e.Hash {
+		return bad("the bytes hash to %s", short(h))
+	}
+	opened, err := seal.OpenRecord(e.Bytes, keys)
+	if err != nil {
+		return bad("does not verify: %v", err)
+	}
+	h := opened.Record.Header
+	switch {
+	case opened.KeyID != e.KeyID:
+		return bad("signed by key %s, stored as signed by %s", short(string(opened.KeyID)), short(string(e.KeyID)))
+	case h.District != e.District || h.Station != e.Station || h.Seq != e.Seq || h.Kind != e.Kind:
+		return bad("the record names district %s, station %s, seq %d, kind %s; the store %s, %s, %d, %s",
+			h.District, h.Station, h.Seq, h.Kind, e.District, e.Station, e.Seq, e.Kind)
+	}
+	receipt, err := seal.OpenReceipt(e.Receipt, s.election.OfficePublicKey)
+	switch {
+	case err != nil:
+		return bad("the receipt does not verify: %v", err)
+	case !receipt.Covers(e.Bytes):
+		return bad("the receipt does not cover the envelope")
+	case receipt.District != h.District || receipt.Station != h.Station || receipt.Seq != h.Seq:
+		return bad("the receipt names district %s, station %s, seq %d", receipt.District, receipt.Station, receipt.Seq)
+	}
+	rec, err := ballot.DecodeRecord(opened.Record)
+	if err != nil {
+		return bad("the record does not decode: %v", err)
+	}
+	return checkedEnvelope{rec: rec, keyID: opened.KeyID}
+}
+
+// parallelFor runs fn(0..n-1) on every core.
+func parallelFor(n int, fn func(i int)) {
+	workers := min(n, runtime.GOMAXPROCS(0))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 func compareCounts(stored, recomputed []store.CurrentCount, diffs []Difference) (int, []Difference) {
