@@ -1,10 +1,12 @@
 package tally_test
 
 import (
+	"bytes"
 	"context"
 	"math/rand/v2"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -227,6 +229,49 @@ func TestVerify_ReportsAnAggregateRowThatDiffers(t *testing.T) {
 		want := []tally.Difference{{Kind: "aggregate", Subject: `contest ob view best in-person ward "1" field D:ob-2`, Stored: "151", Recomputed: "150"}}
 		if !reflect.DeepEqual(rep.Differences, want) {
 			t.Fatalf("differences %v; want %v", rep.Differences, want)
+		}
+	})
+}
+
+// tamperedStore hands out one stored envelope with a byte changed, as a
+// store altered behind the tally's back would.
+type tamperedStore struct {
+	store.Store
+	victim int
+}
+
+func (t tamperedStore) Envelopes(ctx context.Context, fn func(store.Envelope) error) error {
+	i := 0
+	return t.Store.Envelopes(ctx, func(e store.Envelope) error {
+		if i == t.victim {
+			e.Bytes = bytes.Replace(e.Bytes, []byte(`"payload":"`), []byte(`"payload": "`), 1)
+		}
+		i++
+		return fn(e)
+	})
+}
+
+// Verify checks the envelopes in chunks on all cores; a changed envelope
+// beyond the first chunk is named, and the rest still verify.
+func TestVerify_NamesAnEnvelopeWhoseBytesChanged(t *testing.T) {
+	forEachStore(t, func(t *testing.T, st store.Store) {
+		districts := []string{"101", "102", "201"}
+		f := newFixture(t, st, districts...)
+		envs := randomRecords(f, rand.New(rand.NewPCG(4, 4)), districts, 600)
+		for _, e := range envs {
+			f.ingest(e)
+		}
+		svc, err := tally.New(f.ctx, tamperedStore{Store: st, victim: 530}, seal.Signer{}, tally.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := svc.Verify(f.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Envelopes != 600 || len(rep.Differences) == 0 || rep.Differences[0].Kind != "envelope" ||
+			!strings.Contains(rep.Differences[0].Stored, "the bytes hash to") {
+			t.Fatalf("report: %d envelopes, differences %v", rep.Envelopes, rep.Differences)
 		}
 	})
 }
