@@ -180,12 +180,13 @@ func TestAttackMatrix_Envelopes(t *testing.T) {
 		t.Run("oversize-body", func(t *testing.T) {
 			env := good()
 			env = append(env[:len(env)-1], append(bytes.Repeat([]byte(" "), seal.MaxEnvelopeSize), '}')...)
-			before, mark := a.state(t), a.logs.mark(t)
+			before, kept, mark := a.state(t), len(a.rejections(t)), a.logs.mark(t)
 			wantError(t, a.post(t, env), http.StatusRequestEntityTooLarge, string(seal.CodeEnvelopeTooLarge))
 			wantUnchanged(t, before, a.state(t))
-			// The handler refuses before the service reads anything: not
-			// kept, and logged by the access log with its status only.
-			a.wantLogged(t, mark, "POST", "/v1/envelopes", 413, "")
+			// Refused by the HTTP layer before it is parsed, and still kept
+			// (its first MiB) and logged with its code.
+			a.wantKept(t, kept, env[:seal.MaxEnvelopeSize], string(seal.CodeEnvelopeTooLarge), "")
+			a.wantLogged(t, mark, "POST", "/v1/envelopes", 413, string(seal.CodeEnvelopeTooLarge))
 		})
 
 		// A replay is no refusal: the same bytes, or the same record
@@ -299,9 +300,13 @@ func TestAttackMatrix_OfficeTokens(t *testing.T) {
 					t.Errorf("a refused request got data: %.200s", ans.body)
 				}
 				wantUnchanged(t, before, a.state(t))
-				// Logged by the access log with its status only.
+				// Logged by the access log with its status, and as a refused
+				// office request with its code.
 				path, _, _ := strings.Cut(c.path, "?")
 				a.wantLogged(t, mark, c.method, path, c.status, "")
+				if _, ok := a.logs.find(t, mark, map[string]any{"msg": "office request refused", "code": c.code, "path": path}); !ok {
+					t.Errorf("no log line of the refusal with code %s", c.code)
+				}
 			})
 		}
 		// The right tokens still work, so the refusals above were the tokens'.

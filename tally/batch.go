@@ -7,6 +7,7 @@ import (
 	"maps"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -142,9 +143,20 @@ func (s *Service) commitBatch(batch []*job, shard int) {
 	defer cancel()
 	now := s.clock().UTC()
 	out := make([]outcome, len(batch))
+	// The records of a batch lock their districts' current counts in the
+	// order of the districts, so that batches committing at once on
+	// PostgreSQL cannot wait for each other in a circle.
+	order := make([]int, len(batch))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		return strings.Compare(batch[a].p.rec.District, batch[b].p.rec.District)
+	})
 	err := s.store.InTx(ctx, func(tx store.Tx) error {
 		w := newWork(func(string) int { return shard })
-		for i, j := range batch {
+		for _, i := range order {
+			j := batch[i]
 			acc, refusal, err := s.accept(ctx, tx, j.p, now, w)
 			if err != nil {
 				return err

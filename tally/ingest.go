@@ -251,6 +251,14 @@ func (w *work) certified(ctx context.Context, tx store.Tx, contest string) (bool
 	return w.certs[contest], nil
 }
 
+// KeepRefused keeps, as evidence with its code, a submission the HTTP
+// layer refused before it reached Ingest (a body larger than an envelope
+// may be; the bytes kept are cut at seal.MaxEnvelopeSize), and logs it
+// as Ingest logs its own refusals.
+func (s *Service) KeepRefused(ctx context.Context, body []byte, via, code, message string) {
+	s.keepRejection(ctx, body, via, &Error{Code: code, Message: message})
+}
+
 // keepRejection stores a refused envelope as evidence. It is best effort:
 // the refusal stands even if the store cannot keep it, and says so in the
 // log.

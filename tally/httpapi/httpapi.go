@@ -100,7 +100,9 @@ func (h *Handler) postEnvelope(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			writeError(w, http.StatusRequestEntityTooLarge, string(seal.CodeEnvelopeTooLarge), "the envelope is larger than 1 MiB")
+			const msg = "the envelope is larger than 1 MiB"
+			h.svc.KeepRefused(r.Context(), body, tally.ViaHTTP, string(seal.CodeEnvelopeTooLarge), msg)
+			writeError(w, http.StatusRequestEntityTooLarge, string(seal.CodeEnvelopeTooLarge), msg)
 			return
 		}
 		writeError(w, http.StatusBadRequest, "request-unreadable", err.Error())
@@ -199,22 +201,29 @@ func tokenOf(r *http.Request) store.Token {
 // office wraps an office endpoint: a bearer token of at least the role.
 func (h *Handler) office(role string, next http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// A refused office request is logged with its code (and the token's
+		// name where there is one): someone tried the office's doors.
+		refuse := func(status int, code, msg, token string) {
+			h.log.Warn("office request refused", "code", code, "method", r.Method, "path", r.URL.Path,
+				"token", token, "remote", r.RemoteAddr)
+			writeError(w, status, code, msg)
+		}
 		secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		if !ok || secret == "" {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="wahlkoffer"`)
-			writeError(w, http.StatusUnauthorized, "token-missing", "this endpoint needs a bearer token")
+			refuse(http.StatusUnauthorized, "token-missing", "this endpoint needs a bearer token", "")
 			return
 		}
 		tok, err := h.st.TokenByHash(r.Context(), HashToken(secret))
 		switch {
 		case errors.Is(err, store.ErrNotFound) || (err == nil && !tok.RevokedAt.IsZero()):
-			writeError(w, http.StatusUnauthorized, "token-invalid", "the token is unknown or revoked")
+			refuse(http.StatusUnauthorized, "token-invalid", "the token is unknown or revoked", tok.Name)
 			return
 		case err != nil:
 			writeError(w, http.StatusServiceUnavailable, tally.CodeStoreUnavailable, "store unreachable")
 			return
 		case roleRank[tok.Role] < roleRank[role]:
-			writeError(w, http.StatusForbidden, "token-role", "the token's role "+tok.Role+" may not do this")
+			refuse(http.StatusForbidden, "token-role", "the token's role "+tok.Role+" may not do this", tok.Name)
 			return
 		}
 		next(w, r.WithContext(context.WithValue(r.Context(), tokenKey{}, tok)))
