@@ -3,6 +3,7 @@ package tally_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -17,6 +18,7 @@ import (
 	"github.com/wahlkoffer/wahlkoffer/ballot"
 	"github.com/wahlkoffer/wahlkoffer/ballot/synthetic"
 	"github.com/wahlkoffer/wahlkoffer/tally"
+	"github.com/wahlkoffer/wahlkoffer/tally/store"
 	"github.com/wahlkoffer/wahlkoffer/tally/store/sqlite"
 )
 
@@ -146,4 +148,69 @@ func concurrently(b *testing.B, workers, n int, do func(i int) error) {
 		}()
 	}
 	wg.Wait()
+}
+
+// BenchmarkResults100k reads the full results of a generated election of
+// 100,000 districts (list council) whose every ward has running totals in
+// every shard, every view and both kinds of district: the read after the
+// whole night, as large as the rows can get.
+//
+//	go test ./tally -run '^$' -bench Results100k -benchtime 20x
+func BenchmarkResults100k(b *testing.B) {
+	ctx := context.Background()
+	def, err := synthetic.Generate(synthetic.Options{Districts: 90_000, Postal: 10_000, Seed: 1, Council: synthetic.CouncilList})
+	if err != nil {
+		b.Fatal(err)
+	}
+	definition, err := json.Marshal(def)
+	if err != nil {
+		b.Fatal(err)
+	}
+	db, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "tally.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	office := signer(b, "office")
+	if _, err := tally.Init(ctx, db, definition, office, electionDay); err != nil {
+		b.Fatal(err)
+	}
+	svc, err := tally.New(ctx, db, office, tally.Options{Clock: func() time.Time { return electionDay }})
+	if err != nil {
+		b.Fatal(err)
+	}
+	rows := 0
+	err = db.InTx(ctx, func(tx store.Tx) error {
+		var deltas []store.AggregateDelta
+		for _, ward := range def.Wards {
+			for _, c := range []*ballot.Contest{&def.Ballots[0].Contests[0], &def.Ballots[1].Contests[0]} {
+				fields := []string{ballot.FieldDistricts, ballot.FieldA1, ballot.FieldA2, ballot.FieldB, ballot.FieldB1, ballot.FieldC, ballot.FieldD}
+				for _, o := range c.Options() {
+					fields = append(fields, ballot.OptionField(o.ID))
+				}
+				for _, view := range []string{tally.ViewQuick, tally.ViewFinal, tally.ViewBest} {
+					for _, kind := range []ballot.DistrictKind{ballot.InPerson, ballot.Postal} {
+						for shard := range 16 {
+							for _, f := range fields {
+								deltas = append(deltas, store.AggregateDelta{AggregateKey: store.AggregateKey{Contest: c.ID, View: view,
+									DistrictKind: kind, Ward: ward.ID, Shard: shard, Field: f}, Delta: 100})
+							}
+						}
+					}
+				}
+			}
+		}
+		rows = len(deltas)
+		return tx.AddAggregates(ctx, deltas)
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := svc.Results(ctx, tally.ViewBest); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(rows), "rows")
 }

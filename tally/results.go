@@ -58,7 +58,7 @@ func (s *Service) Results(ctx context.Context, view string) (Results, error) {
 	default:
 		return Results{}, fmt.Errorf("unknown view %q: use quick, final or best", view)
 	}
-	rows, err := s.store.Aggregates(ctx)
+	rows, err := s.store.AggregatesOf(ctx, view)
 	if err != nil {
 		return Results{}, err
 	}

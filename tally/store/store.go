@@ -235,6 +235,8 @@ type Reader interface {
 	Equivocations(ctx context.Context) ([]Equivocation, error)
 	CurrentCounts(ctx context.Context) ([]CurrentCount, error)
 	Aggregates(ctx context.Context) ([]AggregateRow, error)
+	// AggregatesOf is Aggregates of one view only.
+	AggregatesOf(ctx context.Context, view string) ([]AggregateRow, error)
 	Attendance(ctx context.Context) ([]Attendance, error)
 	DistrictEvents(ctx context.Context) ([]DistrictEvent, error)
 	Certifications(ctx context.Context) ([]Certification, error)

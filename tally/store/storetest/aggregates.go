@@ -23,6 +23,9 @@ func testAggregatesSumOverShards(t *testing.T, open func(*testing.T) store.Store
 	postal := aggKey("c", "", 0, "B")
 	postal.DistrictKind = ballot.Postal
 	deltas = append(deltas, store.AggregateDelta{AggregateKey: postal, Delta: 40})
+	quick := aggKey("c", "W1", 2, "B")
+	quick.View = "quick"
+	deltas = append(deltas, store.AggregateDelta{AggregateKey: quick, Delta: 9})
 	sortDeltas(deltas)
 	inTx(t, s, func(tx store.Tx) error { return tx.AddAggregates(bg, deltas) })
 	inTx(t, s, func(tx store.Tx) error { return tx.AddAggregates(bg, nil) })
@@ -34,9 +37,21 @@ func testAggregatesSumOverShards(t *testing.T, open func(*testing.T) store.Store
 		{Contest: "c", View: "best", DistrictKind: ballot.InPerson, Ward: "W2", Field: "B", Value: 7},
 		{Contest: "c", View: "best", DistrictKind: ballot.InPerson, Ward: "W2", Field: "districts", Value: 1},
 		{Contest: "c", View: "best", DistrictKind: ballot.Postal, Ward: "", Field: "B", Value: 40},
+		{Contest: "c", View: "quick", DistrictKind: ballot.InPerson, Ward: "W1", Field: "B", Value: 9},
 	}
 	if fmt.Sprint(rows) != fmt.Sprint(want) {
 		t.Errorf("Aggregates:\n got %+v\nwant %+v", rows, want)
+	}
+	// One view at a time: the same sums, only that view's rows.
+	best, err := s.AggregatesOf(bg, "best")
+	must(t, err)
+	if fmt.Sprint(best) != fmt.Sprint(want[:4]) {
+		t.Errorf("AggregatesOf(best):\n got %+v\nwant %+v", best, want[:4])
+	}
+	none, err := s.AggregatesOf(bg, "final")
+	must(t, err)
+	if len(none) != 0 {
+		t.Errorf("AggregatesOf(final) of a store without final rows: %+v", none)
 	}
 }
 

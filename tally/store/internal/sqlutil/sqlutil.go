@@ -114,9 +114,9 @@ func each(ctx context.Context, c Conn, query string, args []any, scan func(Rows)
 }
 
 // list collects every row of a query.
-func list[T any](ctx context.Context, d *Dialect, c Conn, what, query string, scan func(Rows) (T, error)) ([]T, error) {
+func list[T any](ctx context.Context, d *Dialect, c Conn, what, query string, scan func(Rows) (T, error), args ...any) ([]T, error) {
 	var out []T
-	err := each(ctx, c, query, nil, func(r Rows) error {
+	err := each(ctx, c, query, args, func(r Rows) error {
 		v, err := scan(r)
 		if err != nil {
 			return err
