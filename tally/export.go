@@ -38,7 +38,7 @@ func (s *Service) Export(ctx context.Context, view string) (Export, error) {
 	default:
 		return Export{}, fmt.Errorf("unknown view %q: use quick, final or best", view)
 	}
-	rows, err := s.store.Aggregates(ctx)
+	rows, err := s.store.AggregatesOf(ctx, view)
 	if err != nil {
 		return Export{}, err
 	}
