@@ -237,7 +237,7 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func wahlkofferBinary(t *testing.T) string {
+func wahlkofferBinary(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), buildTimeout)
