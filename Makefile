@@ -9,7 +9,7 @@ PLATFORMS   := windows/amd64 linux/amd64 linux/arm64 darwin/arm64
 
 export CGO_ENABLED ?= 0
 
-.PHONY: build demo test lint cross fuzz clean
+.PHONY: build demo test lint cross fuzz bench clean
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/wahlkoffer
@@ -50,6 +50,27 @@ fuzz:
 			echo "fuzz $$d $$t"; \
 			(cd $$d && $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME) .) || exit 1; \
 		done; done
+
+# The benchmarks of the hot paths, then the load test against a real tally
+# serve on loopback (PostgreSQL too when WAHLKOFFER_TEST_POSTGRES is set).
+# The last line is the one tools read:
+#   ingest: <R> results/s, verify limit <V>/s, ratio <R/V>
+# BENCH_DISTRICTS=10000 for a quicker run. See docs/performance.md.
+BENCH_DISTRICTS ?= 100000
+BENCH_CLIENTS   ?= 64
+bench: build
+	$(GO) test -run '^$$' -bench . -benchtime 2000x ./ballot/seal/
+	$(GO) test -run '^$$' -bench . ./ballot/ ./ballot/evidence/
+	$(GO) test -run '^$$' -bench . -benchtime 300x ./station/
+	$(GO) test -run '^$$' -bench ColdStart -benchtime 20x ./cmd/wahlkoffer/internal/e2e/
+	$(GO) test -run '^$$' -bench Ingest -benchtime 3000x ./tally/
+	$(GO) test -run '^$$' -bench Verify -benchtime 3x ./tally/
+	$(GO) test -run '^$$' -bench Results100k -benchtime 20x ./tally/
+	$(GO) test -run '^$$' -bench ResultSheet -benchtime 3x ./reports/
+	@if [ -n "$$WAHLKOFFER_TEST_POSTGRES" ]; then \
+		$(GO) run ./cmd/wahlkoffer/internal/loadbench -bin $(BIN) -store "$$WAHLKOFFER_TEST_POSTGRES" -districts $(BENCH_DISTRICTS) -clients $(BENCH_CLIENTS) | sed 's/^ingest: /postgresql ingest: /'; \
+	else echo "PostgreSQL load test skipped: set WAHLKOFFER_TEST_POSTGRES"; fi
+	$(GO) run ./cmd/wahlkoffer/internal/loadbench -bin $(BIN) -districts $(BENCH_DISTRICTS) -clients $(BENCH_CLIENTS)
 
 clean:
 	rm -rf bin dist
