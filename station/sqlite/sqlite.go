@@ -131,6 +131,16 @@ func (db *DB) migrate(ctx context.Context) error {
 		return err
 	}
 	sort.Strings(names)
+	// Read the version first, outside a write transaction: a store that is
+	// up to date is opened without writing anything (which a full disk
+	// would refuse).
+	var current int
+	if err := db.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&current); err != nil {
+		return err
+	}
+	if current == len(names) {
+		return nil
+	}
 	return db.Update(ctx, func(tx *Tx) error {
 		var version int
 		if err := tx.tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
