@@ -116,7 +116,7 @@ var fieldGroups = []string{
 
 func fieldRank(field string) (group, sub int, rest string) {
 	for i, g := range fieldGroups {
-		if g == field {
+		if g == field && !strings.HasSuffix(g, ":") { // "rejected:" with no reason is an unknown reason, not the group
 			return i, 0, ""
 		}
 		if strings.HasSuffix(g, ":") && strings.HasPrefix(field, g) {

@@ -29,8 +29,8 @@ func definitionSeeds(tb testing.TB) map[string][]any {
 		"time-zone-local":           {[]byte(strings.Replace(be, `"Europe/Berlin"`, `"Local"`, 1))},
 		"format-future":             {[]byte(strings.Replace(be, `wahlkoffer-election/1`, `wahlkoffer-election/2`, 1))},
 		"register-negative":         {[]byte(strings.Replace(be, `"a1": 1480`, `"a1": -1480`, 1))},
-		// Accepted: no upper bound on seats (outcome skips it).
-		"valid-seats-unbounded": {[]byte(strings.Replace(bt, `"seats": 630,`, `"seats": 9000000000000000000,`, 1))},
+		// Refused: more seats than ballot.MaxSeats would take forever to allocate.
+		"seats-too-many": {[]byte(strings.Replace(bt, `"seats": 630,`, `"seats": 9000000000000000000,`, 1))},
 	}
 	for name, s := range seeds {
 		if b := string(s[0].([]byte)); name != "valid-bundestag-wahlkreis" && name != "valid-buergerentscheid" && (b == bt || b == be) {

@@ -264,7 +264,7 @@ func validateContest(ps *problems, path string, c *Contest, contests ids) {
 }
 
 func validateLists(ps *problems, path string, c *Contest) {
-	if c.Seats < 1 {
+	if c.Seats < 1 || c.Seats > MaxSeats {
 		ps.add(path+".seats", ProblemSeatsInvalid, strconv.Itoa(c.Seats))
 	}
 	switch c.Method {

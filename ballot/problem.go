@@ -76,7 +76,7 @@ var problemText = map[string][2]string{
 	ProblemPollsOrder:        {"Die Wahlzeit endet (%s) nicht nach ihrem Beginn (%s).", "The polls close (%s) no later than they open (%s)."},
 	ProblemEnumUnknown:       {"Unbekannter Wert %q; möglich sind: %s.", "Unknown value %q; allowed: %s."},
 	ProblemNotForKind:        {"Das Feld %q gehört nicht zu einer Wahl der Art %q.", "The field %q does not belong to a contest of kind %q."},
-	ProblemSeatsInvalid:      {"Die Zahl der Sitze muss mindestens 1 sein, nicht %s.", "The number of seats must be at least 1, not %s."},
+	ProblemSeatsInvalid:      {"Die Zahl der Sitze muss zwischen 1 und 10.000 liegen, nicht %s.", "The number of seats must be between 1 and 10,000, not %s."},
 	ProblemThresholdInvalid:  {"Die Sperrklausel %s %% liegt nicht zwischen 0 und 100 %%.", "The threshold %s %% is not between 0 and 100 %%."},
 	ProblemNegative:          {"Der Wert %s darf nicht negativ sein.", "The value %s must not be negative."},
 	ProblemBoardSizeInvalid:  {"Die Größe des Wahlvorstands (%s bis %s) ist ungültig.", "The board size (%s to %s) is invalid."},

@@ -69,6 +69,12 @@ type Lot struct {
 }
 
 // Decided returns the number of seats allocated without a lot.
+
+// MaxSeats bounds the seats of a contest: the largest parliaments have
+// under a thousand, and allocation takes a step per seat, so a definition
+// or a command asking for billions would never finish.
+const MaxSeats = 10_000
+
 func (a Allocation) Decided() int {
 	n := 0
 	for _, s := range a.ByList {

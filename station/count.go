@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/wahlkoffer/wahlkoffer/ballot"
 	"github.com/wahlkoffer/wahlkoffer/station/sqlite"
@@ -34,6 +35,9 @@ func (s *Station) EnterCount(ctx context.Context, contest, enteredBy string, fig
 	var res EntryResult
 	err := s.update(ctx, func(tx *sqlite.Tx, st *State) error {
 		if err := s.checkCounting(st, contest, enteredBy); err != nil {
+			return err
+		}
+		if err := checkIDs(figures); err != nil {
 			return err
 		}
 		figures = s.normalize(contest, figures)
@@ -78,6 +82,26 @@ func (s *Station) EnterCount(ctx context.Context, contest, enteredBy string, fig
 		return nil
 	})
 	return res, err
+}
+
+// checkIDs refuses figures keyed by an id that is not UTF-8: stored as
+// JSON, such an id would change (to U+FFFD), and two identical entries
+// would never agree.
+func checkIDs(f ballot.Count) error {
+	ids := slices.Collect(maps.Keys(f.Votes))
+	ids = append(ids, slices.Collect(maps.Keys(f.CandidateVotes))...)
+	if f.Postal != nil {
+		for r := range f.Postal.RejectedBy {
+			ids = append(ids, string(r))
+		}
+	}
+	for _, id := range ids {
+		if !utf8.ValidString(id) {
+			return refuse(CodeFiguresInvalid, "Die Kennung %q ist kein UTF-8 (das Terminal auf UTF-8 stellen).",
+				"The id %q is not UTF-8 (set the terminal to UTF-8).", id)
+		}
+	}
+	return nil
 }
 
 func entryBy(entries []Entry, person string) int {

@@ -50,6 +50,7 @@ const (
 	CodeReasonUnknown   Code = "reason-not-asked"    // a reason for a warning the count does not raise
 	CodeTurnoutPostal   Code = "turnout-not-postal"  // postal boards report no turnout
 	CodeTooEarly        Code = "before-opening-time" // the poll opens at the set time, not before
+	CodeFiguresInvalid  Code = "figures-invalid"     // an option, candidate or reason id that is not UTF-8
 )
 
 // Error is a refusal of a use case. Findings and Diffs say more for a

@@ -120,8 +120,8 @@ func (opts *Options) parse(cmd *cobra.Command, method, threshold string, args []
 	if !cmd.Flags().Changed("seats") {
 		return cmdutil.Usagef("--seats is required")
 	}
-	if opts.Seats < 1 {
-		return cmdutil.Usagef("--seats %d: want at least 1", opts.Seats)
+	if opts.Seats < 1 || opts.Seats > ballot.MaxSeats {
+		return cmdutil.Usagef("--seats %d: want 1 to %d", opts.Seats, ballot.MaxSeats)
 	}
 	if threshold != "" {
 		p, err := ballot.ParsePercent(threshold)
@@ -145,6 +145,10 @@ func (opts *Options) parse(cmd *cobra.Command, method, threshold string, args []
 		name, num := strings.TrimSpace(arg[:i]), strings.TrimSpace(arg[i+1:])
 		if name == "" {
 			return cmdutil.Usagef("argument %q: the list name is empty", arg)
+		}
+		if !utf8.ValidString(name) {
+			// JSON would turn the bad bytes into U+FFFD and merge names.
+			return cmdutil.Usagef("argument %q: the list name is not UTF-8 (set the terminal to UTF-8)", arg)
 		}
 		if seen[name] {
 			return cmdutil.Usagef("argument %q: list %q is given twice", arg, name)
