@@ -3,7 +3,6 @@ package chaos
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,54 +12,14 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/wahlkoffer/wahlkoffer/cmd/wahlkoffer/internal/binarytest"
 )
 
-// buildTimeout bounds the build of the binary: with a cold build cache it
-// compiles SQLite.
-const buildTimeout = 3 * time.Minute
+func TestMain(m *testing.M) { binarytest.Main(m) }
 
-// The binary is built once per test process, into binDir, which TestMain
-// removes.
-var (
-	buildOnce       sync.Once
-	binDir, binPath string
-	buildErr        error
-)
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if binDir != "" {
-		os.RemoveAll(binDir)
-	}
-	os.Exit(code)
-}
-
-// wahlkofferBinary builds the real binary once and returns its path.
-func wahlkofferBinary(t testing.TB) string {
-	t.Helper()
-	buildOnce.Do(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), buildTimeout)
-		defer cancel()
-		out, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
-		if gomod := strings.TrimSpace(string(out)); err != nil || gomod == "" || gomod == os.DevNull {
-			buildErr = fmt.Errorf("no module root: go env GOMOD says %q (%v)", gomod, err)
-			return
-		}
-		if binDir, buildErr = os.MkdirTemp("", "wahlkoffer-chaos-"); buildErr != nil {
-			return
-		}
-		binPath = filepath.Join(binDir, "wahlkoffer")
-		build := exec.CommandContext(ctx, "go", "build", "-o", binPath, "./cmd/wahlkoffer")
-		build.Dir = filepath.Dir(strings.TrimSpace(string(out)))
-		if out, err := build.CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
-	return binPath
-}
+// wahlkofferBinary is the real binary, built once per test process.
+func wahlkofferBinary(t testing.TB) string { return binarytest.Path(t) }
 
 // procEnv is the test's environment without what would change the
 // binary's behaviour (a PIN, a language, a clock), in English, at the

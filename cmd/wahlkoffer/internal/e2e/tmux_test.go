@@ -10,25 +10,23 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/wahlkoffer/wahlkoffer/ballot"
 	"github.com/wahlkoffer/wahlkoffer/ballot/kit"
 	"github.com/wahlkoffer/wahlkoffer/ballot/seal/sealtest"
+	"github.com/wahlkoffer/wahlkoffer/cmd/wahlkoffer/internal/binarytest"
 	"github.com/wahlkoffer/wahlkoffer/station"
 	"github.com/wahlkoffer/wahlkoffer/station/outbox"
 	"github.com/wahlkoffer/wahlkoffer/tally"
 )
 
 // Limits of the tmux test: the day in the app has dayTimeout in all, one
-// expected screen waitTimeout. The build has its own, longer bound: with
-// a cold build cache it compiles SQLite.
+// expected screen waitTimeout (the build has its own bound, in binarytest).
 const (
-	dayTimeout   = 60 * time.Second
-	waitTimeout  = 10 * time.Second
-	buildTimeout = 3 * time.Minute
+	dayTimeout  = 60 * time.Second
+	waitTimeout = 10 * time.Second
 )
 
 // TestTmuxStationDayInTheTerminalApp drives the real binary's terminal app
@@ -221,47 +219,10 @@ func sealKit(t *testing.T, o *officeTally, district string) (sealed []byte, pin 
 	return sealed, pin
 }
 
-// The binary is built once per test process (go test -count=N runs the
-// test N times), into binDir, which TestMain removes.
-var (
-	buildOnce       sync.Once
-	binDir, binPath string
-	buildErr        error
-)
+func TestMain(m *testing.M) { binarytest.Main(m) }
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if binDir != "" {
-		os.RemoveAll(binDir)
-	}
-	os.Exit(code)
-}
-
-func wahlkofferBinary(t testing.TB) string {
-	t.Helper()
-	buildOnce.Do(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), buildTimeout)
-		defer cancel()
-		out, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
-		if gomod := strings.TrimSpace(string(out)); err != nil || gomod == "" || gomod == os.DevNull {
-			buildErr = fmt.Errorf("no module root: go env GOMOD says %q (%v)", gomod, err)
-			return
-		}
-		if binDir, buildErr = os.MkdirTemp("", "wahlkoffer-e2e-"); buildErr != nil {
-			return
-		}
-		binPath = filepath.Join(binDir, "wahlkoffer")
-		build := exec.CommandContext(ctx, "go", "build", "-o", binPath, "./cmd/wahlkoffer")
-		build.Dir = filepath.Dir(strings.TrimSpace(string(out)))
-		if out, err := build.CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
-	return binPath
-}
+// wahlkofferBinary is the real binary, built once per test process.
+func wahlkofferBinary(t testing.TB) string { return binarytest.Path(t) }
 
 // appEnv is the test's environment without what would change the app (a
 // PIN that skips the unlock screen, another language or clock, an
