@@ -307,6 +307,17 @@ func TestAttackMatrix_OfficeTokens(t *testing.T) {
 				if _, ok := a.logs.find(t, mark, map[string]any{"msg": "office request refused", "code": c.code, "path": path}); !ok {
 					t.Errorf("no log line of the refusal with code %s", c.code)
 				}
+				if strings.HasSuffix(path, "/certify") {
+					// An attempt at certifying is an office action: in the
+					// audit log with its outcome.
+					log, err := a.st.AuditLog(a.ctx)
+					if err != nil || len(log) == 0 {
+						t.Fatalf("audit log: %v", err)
+					}
+					if last := log[len(log)-1]; last.Action != "certify" || last.Outcome != c.code {
+						t.Errorf("the refused certification is not in the audit log: %+v", last)
+					}
+				}
 			})
 		}
 		// The right tokens still work, so the refusals above were the tokens'.

@@ -2,6 +2,7 @@ package tally
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -210,6 +211,18 @@ func certificationOf(ctx context.Context, tx store.Tx, contest string) (*store.C
 
 // auditRefusal logs a refused office action and returns the refusal; if
 // the audit log cannot be written, that error is returned instead.
+// AuditRefused writes an office action refused before the service saw it
+// (a certification asked for with a token that may not certify) to the
+// audit log, with who tried and why it was refused.
+func (s *Service) AuditRefused(ctx context.Context, actor, action, subject, code, message string) error {
+	err := s.auditRefusal(ctx, s.clock().UTC(), actor, action, subject, &Error{Code: code, Message: message})
+	var refusal *Error
+	if errors.As(err, &refusal) {
+		return nil // written; the refusal is the caller's to answer
+	}
+	return err
+}
+
 func (s *Service) auditRefusal(ctx context.Context, now time.Time, actor, action, subject string, refusal *Error) error {
 	err := s.store.InTx(ctx, func(tx store.Tx) error {
 		return tx.AppendAudit(ctx, store.AuditEntry{At: now, Actor: actor, Action: action, Subject: subject,

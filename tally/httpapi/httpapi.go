@@ -206,6 +206,16 @@ func (h *Handler) office(role string, next http.HandlerFunc) http.Handler {
 		refuse := func(status int, code, msg, token string) {
 			h.log.Warn("office request refused", "code", code, "method", r.Method, "path", r.URL.Path,
 				"token", token, "remote", r.RemoteAddr)
+			if contest := r.PathValue("contest"); contest != "" {
+				// An attempt at an office action is in the audit log too.
+				actor := "token:" + token
+				if token == "" {
+					actor = "no valid token from " + r.RemoteAddr
+				}
+				if err := h.svc.AuditRefused(r.Context(), actor, "certify", contest, code, msg); err != nil {
+					h.log.Error("could not write the audit log", "err", err)
+				}
+			}
 			writeError(w, status, code, msg)
 		}
 		secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
