@@ -118,6 +118,11 @@ func open(ctx context.Context, path string) (*DB, error) {
 	db := &DB{db: sdb, path: path}
 	if err := db.migrate(ctx); err != nil {
 		sdb.Close()
+		if strings.Contains(err.Error(), "disk I/O error") {
+			// Opening creates the store's journal files beside it, which a
+			// full disk refuses with this misleading message.
+			return nil, fmt.Errorf("station store %s: %w (is the disk full? free some space; nothing stored is lost)", path, err)
+		}
 		return nil, fmt.Errorf("station store %s: %w", path, err)
 	}
 	return db, nil
