@@ -1,39 +1,14 @@
 package ballot_test
 
 import (
-	"bytes"
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/wahlkoffer/wahlkoffer/ballot"
+	"github.com/wahlkoffer/wahlkoffer/ballot/fuzzseed"
 )
-
-var updateSeeds = flag.Bool("update-seeds", false, "rewrite the committed seed corpora of the fuzz targets in testdata/fuzz")
-
-// corpusEntry encodes the arguments of one input of a fuzz target in the
-// corpus file format of go test ("go test fuzz v1").
-func corpusEntry(args ...any) []byte {
-	var b strings.Builder
-	b.WriteString("go test fuzz v1\n")
-	for _, a := range args {
-		switch v := a.(type) {
-		case []byte:
-			fmt.Fprintf(&b, "[]byte(%q)\n", v)
-		case string:
-			fmt.Fprintf(&b, "string(%q)\n", v)
-		case uint16, int64:
-			fmt.Fprintf(&b, "%T(%v)\n", v, v)
-		default:
-			panic(fmt.Sprintf("corpusEntry: type %T", a))
-		}
-	}
-	return []byte(b.String())
-}
 
 // checkCorpus keeps testdata/fuzz/<target> in step with the seeds made in
 // code: with -update-seeds it writes them, otherwise each must be there
@@ -41,27 +16,14 @@ func corpusEntry(args ...any) []byte {
 // kept) are left alone.
 func checkCorpus(t *testing.T, target string, seeds map[string][]any) {
 	t.Helper()
-	dir := filepath.Join("testdata", "fuzz", target)
 	names := make([]string, 0, len(seeds))
 	for name := range seeds {
 		names = append(names, name)
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		want := corpusEntry(seeds[name]...)
-		path := filepath.Join(dir, name)
-		if *updateSeeds {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(path, want, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		if got, err := os.ReadFile(path); err != nil || !bytes.Equal(got, want) {
-			t.Errorf("%s is missing or stale; run go test . -run TestFuzzSeeds -update-seeds", path)
-		}
+		want := fuzzseed.Entry(seeds[name]...)
+		fuzzseed.Check(t, target, name, []byte(want))
 	}
 }
 

@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"reflect"
 	"sort"
@@ -16,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/wahlkoffer/wahlkoffer/ballot"
+	"github.com/wahlkoffer/wahlkoffer/ballot/fuzzseed"
 	"github.com/wahlkoffer/wahlkoffer/station"
 	"github.com/wahlkoffer/wahlkoffer/station/stationtest"
 )
@@ -161,8 +160,6 @@ func FuzzEnterCount(f *testing.F) {
 	})
 }
 
-var updateSeeds = flag.Bool("update-seeds", false, "rewrite the committed seed corpora of the fuzz targets in testdata/fuzz")
-
 type enterSeed struct {
 	postal  bool
 	contest uint16
@@ -207,26 +204,13 @@ func TestFuzzSeeds(t *testing.T) {
 		names = append(names, name)
 	}
 	sort.Strings(names)
-	dir := filepath.Join("testdata", "fuzz", "FuzzEnterCount")
 	for _, name := range names {
 		s := seeds[name]
 		if _, ok := readFigures([]byte(s.figures)); ok != (name != "unknown-field") {
 			t.Errorf("%s: figures read: %v", name, ok)
 		}
 		want := fmt.Sprintf("go test fuzz v1\nbool(%v)\nuint16(%d)\n[]byte(%q)\nstring(%q)\nint64(%d)\n", s.postal, s.contest, s.figures, s.key, s.n)
-		path := filepath.Join(dir, name)
-		if *updateSeeds {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		if got, err := os.ReadFile(path); err != nil || string(got) != want {
-			t.Errorf("%s is missing or stale; run go test ./station -run TestFuzzSeeds -update-seeds", path)
-		}
+		fuzzseed.Check(t, "FuzzEnterCount", name, []byte(want))
 	}
 }
 

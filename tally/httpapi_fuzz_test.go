@@ -4,12 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -17,6 +15,7 @@ import (
 	"time"
 
 	"github.com/wahlkoffer/wahlkoffer/ballot"
+	"github.com/wahlkoffer/wahlkoffer/ballot/fuzzseed"
 	"github.com/wahlkoffer/wahlkoffer/ballot/seal"
 	"github.com/wahlkoffer/wahlkoffer/tally/httpapi"
 	"github.com/wahlkoffer/wahlkoffer/tally/store/sqlite"
@@ -154,8 +153,6 @@ func postSeeds(tb testing.TB) map[string][]byte {
 	return seeds
 }
 
-var updateSeeds = flag.Bool("update-seeds", false, "rewrite the committed seed corpora of the fuzz targets in testdata/fuzz")
-
 // TestFuzzSeeds keeps the committed seeds of FuzzPostEnvelope equal to
 // postSeeds (the keys and the clock are deterministic), and checks that,
 // posted in order to a fresh tally, exactly the seeds named valid-* get a
@@ -177,24 +174,11 @@ func TestFuzzSeeds(t *testing.T) {
 			t.Errorf("%s: %d %s", name, rec.Code, rec.Body)
 		}
 	}
-	dir := filepath.Join("testdata", "fuzz", "FuzzPostEnvelope")
 	for _, name := range names {
 		if rec := postEnvelope(h, seeds[name]); (rec.Code == http.StatusOK) != strings.HasPrefix(name, "valid-") {
 			t.Errorf("%s: %d %s", name, rec.Code, rec.Body)
 		}
 		want := fmt.Sprintf("go test fuzz v1\n[]byte(%q)\n", seeds[name])
-		path := filepath.Join(dir, name)
-		if *updateSeeds {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		if got, err := os.ReadFile(path); err != nil || string(got) != want {
-			t.Errorf("%s is missing or stale; run go test ./tally -run TestFuzzSeeds -update-seeds", path)
-		}
+		fuzzseed.Check(t, "FuzzPostEnvelope", name, []byte(want))
 	}
 }

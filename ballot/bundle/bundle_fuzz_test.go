@@ -3,10 +3,7 @@ package bundle_test
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
@@ -15,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/wahlkoffer/wahlkoffer/ballot/bundle"
+	"github.com/wahlkoffer/wahlkoffer/ballot/fuzzseed"
 )
 
 // read reads a bundle and returns its header, envelopes and error.
@@ -132,8 +130,6 @@ func FuzzWriteRead(f *testing.F) {
 	})
 }
 
-var updateSeeds = flag.Bool("update-seeds", false, "rewrite the committed seed corpora of the fuzz targets in testdata/fuzz")
-
 // fuzzSeeds are the committed seeds of FuzzRead and FuzzWriteRead: bundles
 // as a station exports them and bundles broken in one way each.
 func fuzzSeeds(t *testing.T) map[string]map[string][]any {
@@ -207,47 +203,14 @@ func TestFuzzSeeds(t *testing.T) {
 		}
 	}
 	for _, target := range []string{"FuzzRead", "FuzzWriteRead"} {
-		dir := filepath.Join("testdata", "fuzz", target)
 		names := make([]string, 0, len(seeds[target]))
 		for name := range seeds[target] {
 			names = append(names, name)
 		}
 		sort.Strings(names)
 		for _, name := range names {
-			want := corpusEntry(seeds[target][name]...)
-			path := filepath.Join(dir, name)
-			if *updateSeeds {
-				if err := os.MkdirAll(dir, 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, want, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				continue
-			}
-			if got, err := os.ReadFile(path); err != nil || !bytes.Equal(got, want) {
-				t.Errorf("%s is missing or stale; run go test ./ballot/bundle -run TestFuzzSeeds -update-seeds", path)
-			}
+			want := fuzzseed.Entry(seeds[target][name]...)
+			fuzzseed.Check(t, target, name, []byte(want))
 		}
 	}
-}
-
-// corpusEntry encodes the arguments of one input of a fuzz target in the
-// corpus file format of go test.
-func corpusEntry(args ...any) []byte {
-	var b strings.Builder
-	b.WriteString("go test fuzz v1\n")
-	for _, a := range args {
-		switch v := a.(type) {
-		case []byte:
-			fmt.Fprintf(&b, "[]byte(%q)\n", v)
-		case string:
-			fmt.Fprintf(&b, "string(%q)\n", v)
-		case int64:
-			fmt.Fprintf(&b, "int64(%d)\n", v)
-		default:
-			panic(fmt.Sprintf("corpusEntry: type %T", a))
-		}
-	}
-	return []byte(b.String())
 }

@@ -3,10 +3,7 @@ package kit_test
 import (
 	"bytes"
 	"errors"
-	"flag"
-	"fmt"
 	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"sort"
@@ -18,6 +15,7 @@ import (
 
 	"filippo.io/age"
 
+	"github.com/wahlkoffer/wahlkoffer/ballot/fuzzseed"
 	"github.com/wahlkoffer/wahlkoffer/ballot/kit"
 	"github.com/wahlkoffer/wahlkoffer/ballot/seal"
 )
@@ -258,8 +256,6 @@ func flipByte(b []byte, i int) []byte {
 	return b
 }
 
-var updateSeeds = flag.Bool("update-seeds", false, "rewrite the committed seed corpora of the fuzz targets in testdata/fuzz")
-
 // TestFuzzSeeds keeps the committed seeds of this package's fuzz targets
 // equal to what the seed functions make now, and checks that exactly the
 // seeds named valid-* open; run with -update-seeds after a change to the
@@ -294,42 +290,11 @@ func TestFuzzSeeds(t *testing.T) {
 		}
 	}
 	for _, target := range sortedKeys(all) {
-		dir := filepath.Join("testdata", "fuzz", target)
 		for _, name := range sortedKeys(all[target]) {
-			want := corpusEntry(all[target][name]...)
-			path := filepath.Join(dir, name)
-			if *updateSeeds {
-				if err := os.MkdirAll(dir, 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, want, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				continue
-			}
-			if got, err := os.ReadFile(path); err != nil || !bytes.Equal(got, want) {
-				t.Errorf("%s is missing or stale; run go test ./ballot/kit -run TestFuzzSeeds -update-seeds", path)
-			}
+			want := fuzzseed.Entry(all[target][name]...)
+			fuzzseed.Check(t, target, name, []byte(want))
 		}
 	}
-}
-
-// corpusEntry encodes the arguments of one input of a fuzz target in the
-// corpus file format of go test.
-func corpusEntry(args ...any) []byte {
-	var b strings.Builder
-	b.WriteString("go test fuzz v1\n")
-	for _, a := range args {
-		switch v := a.(type) {
-		case []byte:
-			fmt.Fprintf(&b, "[]byte(%q)\n", v)
-		case string:
-			fmt.Fprintf(&b, "string(%q)\n", v)
-		default:
-			panic(fmt.Sprintf("corpusEntry: type %T", a))
-		}
-	}
-	return []byte(b.String())
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -6,10 +6,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"flag"
-	"fmt"
-	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"sort"
@@ -17,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/wahlkoffer/wahlkoffer/ballot"
+	"github.com/wahlkoffer/wahlkoffer/ballot/fuzzseed"
 	"github.com/wahlkoffer/wahlkoffer/ballot/seal"
 )
 
@@ -131,8 +128,6 @@ func sameJSON(a, b []byte) bool {
 	return da.Decode(&x) == nil && db.Decode(&y) == nil && reflect.DeepEqual(x, y)
 }
 
-var updateSeeds = flag.Bool("update-seeds", false, "rewrite the fuzz seed corpora in testdata/fuzz")
-
 // fuzzSeeds are the committed seed corpora, by target and file name. They
 // are generated here, from the deterministic keys, so that they can be
 // checked for staleness and regenerated rather than edited by hand.
@@ -215,27 +210,12 @@ func TestFuzzSeedCorpora(t *testing.T) {
 	}
 	sort.Strings(targets)
 	for _, target := range targets {
-		dir := filepath.Join("testdata", "fuzz", target)
 		for name, data := range seeds[target] {
 			// The valid seeds reach the end of the target, the others not.
 			if err := opens[target](data); (err == nil) != strings.HasPrefix(name, "valid-") {
 				t.Errorf("%s/%s: %v", target, name, err)
 			}
-			path := filepath.Join(dir, name)
-			want := []byte(fmt.Sprintf("go test fuzz v1\n[]byte(%q)\n", data))
-			if *updateSeeds {
-				if err := os.MkdirAll(dir, 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, want, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				continue
-			}
-			got, err := os.ReadFile(path)
-			if err != nil || !bytes.Equal(got, want) {
-				t.Errorf("%s is missing or stale; run go test ./ballot/seal -run TestFuzzSeedCorpora -update-seeds", path)
-			}
+			fuzzseed.Check(t, target, name, fuzzseed.Entry(data))
 		}
 	}
 }

@@ -3,7 +3,6 @@ package seal_test
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -13,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/wahlkoffer/wahlkoffer/ballot"
+	"github.com/wahlkoffer/wahlkoffer/ballot/fuzzseed"
 	"github.com/wahlkoffer/wahlkoffer/ballot/seal"
 )
 
@@ -204,25 +204,11 @@ func TestFuzzSeedsReceiptPackage(t *testing.T) {
 	}
 	sort.Strings(targets)
 	for _, target := range targets {
-		dir := filepath.Join("testdata", "fuzz", target)
 		for name, data := range seeds[target] {
 			if err := opens[target](data); (err == nil) != strings.HasPrefix(name, "valid-") {
 				t.Errorf("%s/%s: %v", target, name, err)
 			}
-			path := filepath.Join(dir, name)
-			want := []byte(fmt.Sprintf("go test fuzz v1\n[]byte(%q)\n", data))
-			if *updateSeeds {
-				if err := os.MkdirAll(dir, 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, want, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				continue
-			}
-			if got, err := os.ReadFile(path); err != nil || !bytes.Equal(got, want) {
-				t.Errorf("%s is missing or stale; run go test ./ballot/seal -run TestFuzzSeeds -update-seeds", path)
-			}
+			fuzzseed.Check(t, target, name, fuzzseed.Entry(data))
 		}
 	}
 }

@@ -3,10 +3,7 @@ package seats
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
@@ -14,6 +11,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/wahlkoffer/wahlkoffer/ballot/fuzzseed"
 	"github.com/wahlkoffer/wahlkoffer/cmd/wahlkoffer/internal/cmdutil"
 )
 
@@ -139,8 +137,6 @@ func FuzzSeats(f *testing.F) {
 	})
 }
 
-var updateSeeds = flag.Bool("update-seeds", false, "rewrite the committed seed corpora of the fuzz targets in testdata/fuzz")
-
 type seatsSeed struct {
 	method                   string
 	seats                    int
@@ -184,25 +180,12 @@ func TestFuzzSeeds(t *testing.T) {
 		names = append(names, name)
 	}
 	sort.Strings(names)
-	dir := filepath.Join("testdata", "fuzz", "FuzzSeats")
 	for _, name := range names {
 		s := seeds[name]
 		if _, err := runSeats(seatsArgs(s.method, s.seats, s.threshold, s.exempt, s.lists, true)); (err == nil) != strings.HasPrefix(name, "valid-") {
 			t.Errorf("%s: %v", name, err)
 		}
 		want := fmt.Sprintf("go test fuzz v1\nstring(%q)\nint(%d)\nstring(%q)\nstring(%q)\nstring(%q)\n", s.method, s.seats, s.threshold, s.exempt, s.lists)
-		path := filepath.Join(dir, name)
-		if *updateSeeds {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		if got, err := os.ReadFile(path); err != nil || string(got) != want {
-			t.Errorf("%s is missing or stale; run go test . -run TestFuzzSeeds -update-seeds", path)
-		}
+		fuzzseed.Check(t, "FuzzSeats", name, []byte(want))
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -15,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/wahlkoffer/wahlkoffer/ballot"
+	"github.com/wahlkoffer/wahlkoffer/ballot/fuzzseed"
 	"github.com/wahlkoffer/wahlkoffer/cmd/wahlkoffer/internal/cmdutil"
 )
 
@@ -169,8 +169,6 @@ func mustMarshal(t *testing.T, v any) []byte {
 	return b
 }
 
-var updateSeeds = flag.Bool("update-seeds", false, "rewrite the committed seed corpora of the fuzz targets in testdata/fuzz")
-
 // countSeeds are the committed seeds of FuzzCountFile and FuzzCountFlags:
 // the figures of the example town's mayor contest as a board enters them,
 // in-person and postal, and entries broken in one way each.
@@ -223,7 +221,6 @@ func countSeeds() map[string]map[string]string {
 func TestFuzzSeeds(t *testing.T) {
 	seeds := countSeeds()
 	for _, target := range []string{"FuzzCountFile", "FuzzCountFlags"} {
-		dir := filepath.Join("testdata", "fuzz", target)
 		names := make([]string, 0, len(seeds[target]))
 		for name := range seeds[target] {
 			names = append(names, name)
@@ -243,19 +240,7 @@ func TestFuzzSeeds(t *testing.T) {
 			if (err == nil) != (strings.HasPrefix(name, "valid-")) {
 				t.Errorf("%s/%s: %v", target, name, err)
 			}
-			path := filepath.Join(dir, name)
-			if *updateSeeds {
-				if err := os.MkdirAll(dir, 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				continue
-			}
-			if got, err := os.ReadFile(path); err != nil || string(got) != want {
-				t.Errorf("%s is missing or stale; run go test . -run TestFuzzSeeds -update-seeds", path)
-			}
+			fuzzseed.Check(t, target, name, []byte(want))
 		}
 	}
 }
