@@ -45,6 +45,13 @@ const (
 	CodeOfficeClockBehind = "office-clock-behind"
 )
 
+// TryAgain reports whether err says the record was not taken in for now,
+// through no fault of its own (a 5xx): the same bytes may be sent again.
+func TryAgain(err error) bool {
+	var e *Error
+	return !errors.As(err, &e) || e.Status >= http.StatusInternalServerError
+}
+
 func refuse(code string, status int, format string, args ...any) *Error {
 	return &Error{Code: code, Status: status, Message: fmt.Sprintf(format, args...)}
 }

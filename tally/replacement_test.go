@@ -33,6 +33,9 @@ func TestReplacementLaptop_ItsCountTakesThePlaceOfTheOldLaptops(t *testing.T) {
 		// The old laptop's version 3 arrives late: refused, its key revoked.
 		_, err := f.svc.Ingest(f.ctx, oldEnvs[2], tally.ViaImport)
 		wantRefusal(t, err, tally.CodeKeyRevoked, 403)
+		if tally.TryAgain(err) {
+			t.Fatal("a revoked key's record is a try-again")
+		}
 
 		res, err := f.svc.Results(f.ctx, tally.ViewFinal)
 		if err != nil {
@@ -78,6 +81,9 @@ func TestIngest_AnOfficeClockBehindTheEnrollmentSaysTryAgain(t *testing.T) {
 		env := f.seal("101", ballot.RecordIncident, &ballot.Incident{At: enrolled, Text: "Uhr des Wahlamts falsch gestellt"})
 		_, err := f.svc.Ingest(f.ctx, env, tally.ViaHTTP)
 		wantRefusal(t, err, tally.CodeOfficeClockBehind, 503)
+		if !tally.TryAgain(err) {
+			t.Fatal("a 503 is not a try-again")
+		}
 		if rej, _ := st.Rejections(f.ctx); len(rej) != 0 {
 			t.Fatalf("kept as a refusal: %+v", rej)
 		}

@@ -63,7 +63,7 @@ func importRun(ctx context.Context, opts *ImportOptions) error {
 	}
 	defer st.Close()
 	all := importTally{}
-	refused, later := 0, 0
+	refused := 0
 	for _, path := range opts.Bundles {
 		counts, err := importBundle(ctx, svc, path, opts)
 		if err != nil {
@@ -73,11 +73,7 @@ func importRun(ctx context.Context, opts *ImportOptions) error {
 		bundleRefused := 0
 		for k, v := range counts {
 			all[k] += v
-			switch k {
-			case "accepted", "duplicate":
-			case tally.CodeOfficeClockBehind:
-				later += v
-			default:
+			if k != "accepted" && k != "duplicate" {
 				bundleRefused += v
 			}
 		}
@@ -88,11 +84,6 @@ func importRun(ctx context.Context, opts *ImportOptions) error {
 	}
 	if len(opts.Bundles) > 1 {
 		fmt.Fprintf(opts.IO.Out, "all: %s\n", all)
-	}
-	if later > 0 {
-		// Not the records' fault: nothing was refused, the import can run
-		// again once the office's clock is right.
-		return fmt.Errorf("%d record(s) not taken in because the office's clock is behind; set it right and import again", later)
 	}
 	if refused > 0 {
 		return &cmdutil.InvalidError{Summary: fmt.Sprintf("%d record(s) refused; they are kept as evidence", refused)}
@@ -117,11 +108,13 @@ func importBundle(ctx context.Context, svc *tally.Service, path string, opts *Im
 			counts["duplicate"]++
 		case err == nil:
 			counts["accepted"]++
-		case code != "":
+		case code != "" && !tally.TryAgain(err):
 			counts[code]++
 			fmt.Fprintf(opts.IO.ErrOut, "%s line %d: refused: %v\n", path, line, err)
 		default:
-			return err // the store failed: stop, nothing is lost, run again
+			// The store failed or the tally says "try again" (its clock is
+			// behind): stop, nothing is lost, import again.
+			return fmt.Errorf("line %d: %w", line, err)
 		}
 		_ = bar.Add(1)
 		return nil
