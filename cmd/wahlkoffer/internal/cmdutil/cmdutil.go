@@ -62,6 +62,27 @@ func ExitCode(err error) int {
 	}
 }
 
+// CheckOutFile refuses, before any work is done, an output file that
+// would replace one already there without force, or whose folder does
+// not exist.
+func CheckOutFile(path string, force bool) error {
+	if _, err := os.Lstat(path); err == nil && !force {
+		return Usagef("%s exists; use --force to replace it", path)
+	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return Usagef("--out %s: %v", path, err)
+	}
+	if dir := filepath.Dir(path); !isDir(dir) {
+		return Usagef("--out %s: the folder %s does not exist", path, dir)
+	}
+	return nil
+}
+
+// isDir reports whether path is a folder.
+func isDir(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.IsDir()
+}
+
 // WriteFileAtomic writes data to path through a temporary file in the same
 // folder and a rename, so that a reader never sees half a file and a
 // failure leaves nothing behind.

@@ -3,10 +3,7 @@ package election
 import (
 	"crypto/sha256"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -65,6 +62,9 @@ The same options and seed give the same bytes.`,
 }
 
 func generateRun(opts *GenerateOptions) error {
+	if err := cmdutil.CheckOutFile(opts.Out, opts.Force); err != nil {
+		return err
+	}
 	def, err := synthetic.Generate(synthetic.Options{
 		Districts: opts.Districts, Postal: opts.Postal, Seed: opts.Seed,
 		Council: synthetic.Council(opts.Council), Date: opts.Date,
@@ -82,13 +82,6 @@ func generateRun(opts *GenerateOptions) error {
 		return err
 	}
 	data = append(data, '\n')
-	if !opts.Force {
-		if _, err := os.Stat(opts.Out); err == nil {
-			return cmdutil.Usagef("%s exists; use --force to replace it", opts.Out)
-		} else if !errors.Is(err, fs.ErrNotExist) {
-			return err
-		}
-	}
 	if err := cmdutil.WriteFileAtomic(opts.Out, data, 0o644); err != nil {
 		return fmt.Errorf("write %s: %w", opts.Out, err)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -61,11 +60,8 @@ with --force.`,
 			if opts.Out == "" {
 				return cmdutil.Usagef("--out is required (the PDF file to write)")
 			}
-			if _, err := os.Lstat(opts.Out); err == nil && !opts.Force {
-				return cmdutil.Usagef("%s exists; use --force to replace it", opts.Out)
-			}
-			if dir := filepath.Dir(opts.Out); !isDir(dir) {
-				return cmdutil.Usagef("--out %s: the folder %s does not exist", opts.Out, dir)
+			if err := cmdutil.CheckOutFile(opts.Out, opts.Force); err != nil {
+				return err
 			}
 			if runF != nil {
 				return runF(opts)
@@ -114,10 +110,4 @@ func printRun(ctx context.Context, opts *PrintOptions) error {
 	}
 	fmt.Fprintf(opts.IO.Out, printWords.In(opts.Lang, "printed")+"\n", opts.Out, what, district, rec.Fingerprint)
 	return nil
-}
-
-// isDir reports whether path is a folder.
-func isDir(path string) bool {
-	fi, err := os.Stat(path)
-	return err == nil && fi.IsDir()
 }

@@ -43,8 +43,8 @@ leaves nothing behind. An existing FILE is only replaced with --force.`,
 			if opts.Out == "" {
 				return cmdutil.Usagef("--out is required")
 			}
-			if _, err := os.Stat(opts.Out); err == nil && !opts.Force {
-				return cmdutil.Usagef("%s exists; use --force to replace it", opts.Out)
+			if err := cmdutil.CheckOutFile(opts.Out, opts.Force); err != nil {
+				return err
 			}
 			if runF != nil {
 				return runF(opts)

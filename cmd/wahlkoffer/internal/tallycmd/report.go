@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -131,11 +130,8 @@ with --force. The office key is not needed.`,
 			if opts.Out == "" {
 				return cmdutil.Usagef("--out is required (the PDF file to write)")
 			}
-			if _, err := os.Lstat(opts.Out); err == nil && !opts.Force {
-				return cmdutil.Usagef("%s exists; use --force to replace it", opts.Out)
-			}
-			if dir := filepath.Dir(opts.Out); !isDir(dir) {
-				return cmdutil.Usagef("--out %s: the folder %s does not exist", opts.Out, dir)
+			if err := cmdutil.CheckOutFile(opts.Out, opts.Force); err != nil {
+				return err
 			}
 			if runF != nil {
 				return runF(opts)
@@ -350,10 +346,4 @@ func writePDF(path string, render func(io.Writer) error) error {
 		return fmt.Errorf("%s not written: %w", path, err)
 	}
 	return nil
-}
-
-// isDir reports whether path is a folder.
-func isDir(path string) bool {
-	fi, err := os.Stat(path)
-	return err == nil && fi.IsDir()
 }
