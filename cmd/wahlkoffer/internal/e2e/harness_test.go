@@ -21,36 +21,20 @@ import (
 	"github.com/wahlkoffer/wahlkoffer/station"
 	"github.com/wahlkoffer/wahlkoffer/station/outbox"
 	"github.com/wahlkoffer/wahlkoffer/station/sqlite"
+	"github.com/wahlkoffer/wahlkoffer/station/stationtest"
 	"github.com/wahlkoffer/wahlkoffer/tally"
 	"github.com/wahlkoffer/wahlkoffer/tally/httpapi"
 	"github.com/wahlkoffer/wahlkoffer/tally/store"
 	tallysqlite "github.com/wahlkoffer/wahlkoffer/tally/store/sqlite"
 )
 
-// clock is a settable clock for the station.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
-
-var berlin = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}()
-
-// day returns a local time on the Musterstadt election day, 8 March 2026.
-func day(h, m int) time.Time { return time.Date(2026, 3, 8, h, m, 0, 0, berlin) }
+// day is a local time on the Musterstadt election day.
+var day = stationtest.Day
 
 // newStation enrolls a laptop for the district at the office, seals its
 // kit with the tally URL given, and sets the station up from the kit, with
 // its clock at 07:30 on the election day.
-func newStation(t *testing.T, o *officeTally, district, tallyURL string) (*station.Station, *clock) {
+func newStation(t *testing.T, o *officeTally, district, tallyURL string) (*station.Station, *stationtest.Clock) {
 	t.Helper()
 	ctx := context.Background()
 	id, key := "station-"+district, sealtest.Signer(t, "e2e station "+district)
@@ -68,7 +52,7 @@ func newStation(t *testing.T, o *officeTally, district, tallyURL string) (*stati
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &clock{t: day(7, 30)}
+	c := stationtest.NewClock(day(7, 30))
 	s, err := station.Setup(ctx, filepath.Join(t.TempDir(), "station-"+district), sealed, pin, station.Options{Now: c.Now})
 	if err != nil {
 		t.Fatal(err)
@@ -101,7 +85,7 @@ func mayorCount() ballot.Count {
 // 10:05, an incident at 11:20, the close at 18:00, the mayor contest
 // entered by two members at 18:30, its quick report, and its final record
 // at 19:15. That makes 11 records.
-func runDay(t *testing.T, s *station.Station, c *clock) {
+func runDay(t *testing.T, s *station.Station, c *stationtest.Clock) {
 	t.Helper()
 	ctx := context.Background()
 	act := func(what string, h, m int, do func() error) {
