@@ -66,7 +66,7 @@ check-out is shown: a board below its quorum cannot open the poll or count.`
 	opts.addData(cmd)
 	opts.addPIN(cmd)
 	cmd.Flags().StringVar(&opts.Person, "person", "", "the member's id")
-	cmd.Flags().StringVar(&opts.At, "at", "", "the time: HH:MM on the election day or RFC 3339 (default now)")
+	addAtFlag(cmd.Flags(), &opts.At)
 	return cmd
 }
 
@@ -156,7 +156,7 @@ Roles: chair, deputy-chair, secretary, deputy-secretary, assessor.`,
 	f.StringVar(&role, "role", "", "the newcomer's role (default: the no-show's)")
 	f.StringVar(&opts.Newcomer.ID, "id", "", "the newcomer's id (default: made up)")
 	f.BoolVar(&opts.Instructed, "instructed", false, "the newcomer was instructed on impartiality and secrecy")
-	f.StringVar(&opts.At, "at", "", "the time: HH:MM on the election day or RFC 3339 (default now)")
+	addAtFlag(f, &opts.At)
 	return cmd
 }
 

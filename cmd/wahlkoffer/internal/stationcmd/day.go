@@ -60,7 +60,7 @@ counts ("station count"), and incidents are Vorkommnisse.`
 	}
 	opts.addData(cmd)
 	opts.addPIN(cmd)
-	cmd.Flags().StringVar(&opts.At, "at", "", "the time: HH:MM on the election day or RFC 3339 (default now)")
+	addAtFlag(cmd.Flags(), &opts.At)
 	return cmd
 }
 
@@ -127,7 +127,7 @@ cannot go down. "station status" shows the next report due.`,
 	opts.addPIN(cmd)
 	cmd.Flags().Int64Var(&opts.Voters, "voters", 0, "the number of voters so far")
 	cmd.Flags().StringVar(&opts.Slot, "slot", "", "the report time answered (HH:MM); none: an ad hoc report")
-	cmd.Flags().StringVar(&opts.At, "at", "", "the time: HH:MM on the election day or RFC 3339 (default now)")
+	addAtFlag(cmd.Flags(), &opts.At)
 	return cmd
 }
 
@@ -194,7 +194,7 @@ Vorfall, after it a Vorkommnis. The text takes 3 to 2000 characters.`,
 	opts.addData(cmd)
 	opts.addPIN(cmd)
 	cmd.Flags().StringVar(&opts.Text, "text", "", "what happened")
-	cmd.Flags().StringVar(&opts.At, "at", "", "the time: HH:MM on the election day or RFC 3339 (default now)")
+	addAtFlag(cmd.Flags(), &opts.At)
 	return cmd
 }
 

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/wahlkoffer/wahlkoffer/ballot"
 	"github.com/wahlkoffer/wahlkoffer/ballot/kit"
@@ -181,6 +182,11 @@ func kitMessage(code kit.Code, lang ballot.Lang) string {
 		return w(lang, "kitFormat")
 	}
 	return w(lang, "kitDamaged")
+}
+
+// addAtFlag adds --at, the time an act happened, read by at.
+func addAtFlag(f *pflag.FlagSet, at *string) {
+	f.StringVar(at, "at", "", "the time: HH:MM on the election day or RFC 3339 (default now)")
 }
 
 // at reads --at: empty is now (the zero time for the use cases).
