@@ -66,15 +66,7 @@ func checkMember(m ballot.Member) error {
 // when zero).
 func (s *Station) CheckIn(ctx context.Context, personID string, at time.Time) (ballot.CheckIn, error) {
 	var in ballot.CheckIn
-	err := s.update(ctx, func(tx *sqlite.Tx, st *State) error {
-		var err error
-		if at, err = s.when(at, false); err != nil {
-			return err
-		}
-		p, ok := st.Person(personID)
-		if !ok {
-			return unknownPerson(personID)
-		}
+	err := s.onPerson(ctx, personID, at, func(tx *sqlite.Tx, st *State, p Person, at time.Time) error {
 		if st.IsPresent(personID, at) {
 			return refuse(CodePersonPresent, "%s ist bereits angemeldet.", "%s is already checked in.", p.Name)
 		}
@@ -83,7 +75,7 @@ func (s *Station) CheckIn(ctx context.Context, personID string, at time.Time) (b
 				"%s was replaced at %s by %s and is no longer on the board.", p.Name, s.clockText(r.At), r.Newcomer.Name)
 		}
 		in = ballot.CheckIn{Person: p.Member, At: at}
-		_, err = s.record(ctx, tx, ballot.RecordCheckIn, &in)
+		_, err := s.record(ctx, tx, ballot.RecordCheckIn, &in)
 		return err
 	})
 	return in, err
@@ -92,20 +84,12 @@ func (s *Station) CheckIn(ctx context.Context, personID string, at time.Time) (b
 // CheckOut records a member leaving at the instant at (now when zero).
 func (s *Station) CheckOut(ctx context.Context, personID string, at time.Time) (ballot.CheckOut, error) {
 	var out ballot.CheckOut
-	err := s.update(ctx, func(tx *sqlite.Tx, st *State) error {
-		var err error
-		if at, err = s.when(at, false); err != nil {
-			return err
-		}
-		p, ok := st.Person(personID)
-		if !ok {
-			return unknownPerson(personID)
-		}
+	err := s.onPerson(ctx, personID, at, func(tx *sqlite.Tx, st *State, p Person, at time.Time) error {
 		if !st.IsPresent(personID, at) {
 			return refuse(CodePersonAbsent, "%s ist nicht angemeldet.", "%s is not checked in.", p.Name)
 		}
 		out = ballot.CheckOut{PersonID: personID, At: at}
-		_, err = s.record(ctx, tx, ballot.RecordCheckOut, &out)
+		_, err := s.record(ctx, tx, ballot.RecordCheckOut, &out)
 		return err
 	})
 	return out, err
@@ -117,15 +101,7 @@ func (s *Station) CheckOut(ctx context.Context, personID string, at time.Time) (
 // the newcomer was instructed on impartiality and secrecy first.
 func (s *Station) Replace(ctx context.Context, noShowID string, newcomer ballot.Member, instructed bool, at time.Time) (ballot.CheckIn, error) {
 	var in ballot.CheckIn
-	err := s.update(ctx, func(tx *sqlite.Tx, st *State) error {
-		var err error
-		if at, err = s.when(at, false); err != nil {
-			return err
-		}
-		noShow, ok := st.Person(noShowID)
-		if !ok {
-			return unknownPerson(noShowID)
-		}
+	err := s.onPerson(ctx, noShowID, at, func(tx *sqlite.Tx, st *State, noShow Person, at time.Time) error {
 		if r, ok := st.replacementOf(noShowID); ok {
 			return refuse(CodeReplaced, "%s wurde bereits um %s durch %s ersetzt.", "%s was already replaced at %s by %s.",
 				noShow.Name, s.clockText(r.At), r.Newcomer.Name)
@@ -155,7 +131,7 @@ func (s *Station) Replace(ctx context.Context, noShowID string, newcomer ballot.
 			return err
 		}
 		in = ballot.CheckIn{Person: newcomer, At: at, Replaces: noShowID, Instructed: true}
-		_, err = s.record(ctx, tx, ballot.RecordCheckIn, &in)
+		_, err := s.record(ctx, tx, ballot.RecordCheckIn, &in)
 		return err
 	})
 	return in, err
@@ -170,6 +146,22 @@ func (s *Station) checkBoardSize(st *State) error {
 			"The board has %d members already; at most %d are allowed.", n, limit)
 	}
 	return nil
+}
+
+// onPerson runs act in one transaction on a member of the roster, at the
+// resolved instant of at: the prelude of every act on one person.
+func (s *Station) onPerson(ctx context.Context, personID string, at time.Time, act func(tx *sqlite.Tx, st *State, p Person, at time.Time) error) error {
+	return s.update(ctx, func(tx *sqlite.Tx, st *State) error {
+		at, err := s.when(at, false)
+		if err != nil {
+			return err
+		}
+		p, ok := st.Person(personID)
+		if !ok {
+			return unknownPerson(personID)
+		}
+		return act(tx, st, p, at)
+	})
 }
 
 func unknownPerson(id string) error {
