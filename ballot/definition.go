@@ -6,6 +6,8 @@
 // findings and errors. Everything else in the project builds on it.
 package ballot
 
+import "time"
+
 // FormatVersion names the layout of the definition file; a definition
 // carrying another value is rejected rather than misread.
 const FormatVersion = "wahlkoffer-election/1"
@@ -38,6 +40,16 @@ type Election struct {
 	// TurnoutTimes are the local times of day (HH:MM) at which every
 	// in-person station reports its number of voters so far.
 	TurnoutTimes []string `json:"turnout_times"`
+}
+
+// Day is the start of the election day in the election's time zone (its
+// Location is that zone). A validated definition always has one.
+func (e Election) Day() (time.Time, error) {
+	loc, err := time.LoadLocation(e.TimeZone)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return time.ParseInLocation(time.DateOnly, e.Date, loc)
 }
 
 // Default opening hours (BWahlG § 47).

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wahlkoffer/wahlkoffer/ballot"
 )
@@ -287,5 +288,26 @@ func TestFormatPercent_TwoDecimalsWithTheLanguagesDecimalMark(t *testing.T) {
 		if got := ballot.FormatPercent(tc.p, ballot.English); got != tc.en {
 			t.Errorf("FormatPercent(%d, en) = %q, want %q", tc.p, got, tc.en)
 		}
+	}
+}
+
+func TestElectionDayIsMidnightInTheElectionsZone(t *testing.T) {
+	day, err := ballot.Election{Date: "2026-03-08", TimeZone: "Europe/Berlin"}.Day()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 8 March 2026 is winter time in Berlin: midnight there is 23:00 UTC
+	// the evening before.
+	if got, want := day.UTC().Format(time.RFC3339), "2026-03-07T23:00:00Z"; got != want {
+		t.Errorf("election day starts at %s, want %s", got, want)
+	}
+	if day.Location().String() != "Europe/Berlin" {
+		t.Errorf("election day is in %s, want Europe/Berlin", day.Location())
+	}
+	if _, err := (ballot.Election{Date: "2026-03-08", TimeZone: "Mars/Olympus"}).Day(); err == nil {
+		t.Error("an unknown time zone gave an election day")
+	}
+	if _, err := (ballot.Election{Date: "8.3.2026", TimeZone: "Europe/Berlin"}).Day(); err == nil {
+		t.Error("a date not in YYYY-MM-DD gave an election day")
 	}
 }

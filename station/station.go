@@ -141,15 +141,11 @@ func load(ctx context.Context, db *sqlite.DB, now func() time.Time) (*Station, e
 	if !ok {
 		return nil, fmt.Errorf("district %q is not in the election package", m.District)
 	}
-	loc, err := time.LoadLocation(def.Election.TimeZone)
+	day, err := def.Election.Day()
 	if err != nil {
 		return nil, err
 	}
-	day, err := time.ParseInLocation(time.DateOnly, def.Election.Date, loc)
-	if err != nil {
-		return nil, err
-	}
-	return &Station{db: db, meta: m, def: def, district: d, loc: loc, day: day, office: office, now: now}, nil
+	return &Station{db: db, meta: m, def: def, district: d, loc: day.Location(), day: day, office: office, now: now}, nil
 }
 
 // Unlock opens the sealed kit with the PIN, so that the station can sign.

@@ -94,15 +94,11 @@ func newRun(ctx context.Context, opts *Options, definition []byte) (*run, error)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", opts.Election, err)
 	}
-	loc, err := time.LoadLocation(def.Election.TimeZone)
+	day, err := def.Election.Day()
 	if err != nil {
 		return nil, err
 	}
-	day, err := time.ParseInLocation(time.DateOnly, def.Election.Date, loc)
-	if err != nil {
-		return nil, err
-	}
-	r := &run{opts: opts, def: def, loc: loc, electionDay: day, human: opts.humanDistrict(), dir: opts.Out,
+	r := &run{opts: opts, def: def, loc: day.Location(), electionDay: day, human: opts.humanDistrict(), dir: opts.Out,
 		clock: &clock{t: day.AddDate(0, 0, -7).Add(10 * time.Hour)}, rng: rand.New(rand.NewPCG(opts.Seed, 8))}
 	if err := r.setUpOffice(ctx, definition); err != nil {
 		r.close()
