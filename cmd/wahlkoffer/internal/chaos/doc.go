@@ -4,7 +4,8 @@
 //   - kill_test.go: real processes of the wahlkoffer binary (tally serve,
 //     station count, submit, incident and sync) killed with SIGKILL at
 //     random points, with every invariant checked after each restart.
-//   - network_test.go: station clients through a fault proxy on loopback
+//   - network_test.go: station clients through the fault proxy
+//     (package faultproxy) on loopback
 //     (resets, lost answers, slow peers, tally restarts), and thousands of
 //     concurrent clients with 5 % of their connections dropped.
 //   - diskfull_linux_test.go: the stores and the file writers on a full

@@ -18,6 +18,7 @@ import (
 
 	"github.com/wahlkoffer/wahlkoffer/ballot"
 	"github.com/wahlkoffer/wahlkoffer/ballot/seal"
+	"github.com/wahlkoffer/wahlkoffer/cmd/wahlkoffer/internal/faultproxy"
 	"github.com/wahlkoffer/wahlkoffer/station/outbox"
 	"github.com/wahlkoffer/wahlkoffer/tally"
 	"github.com/wahlkoffer/wahlkoffer/tally/store"
@@ -84,23 +85,23 @@ func TestFaultsOnTheWireDeliverEveryRecordExactlyOnce(t *testing.T) {
 	})
 
 	// The faults, drawn in the order the requests arrive.
-	weights := [numFaults]int{pass: 55, resetBefore: 8, loseAnswerReset: 7, loseAnswerClose: 6, slowAnswer: 6,
-		stallAnswer: 4, slowRequest: 7, busy: 7}
+	weights := [faultproxy.NumFaults]int{faultproxy.Pass: 55, faultproxy.ResetBefore: 8, faultproxy.LoseAnswerReset: 7,
+		faultproxy.LoseAnswerClose: 6, faultproxy.SlowAnswer: 6, faultproxy.StallAnswer: 4, faultproxy.SlowRequest: 7, faultproxy.Busy: 7}
 	var rngMu sync.Mutex
 	rng := rand.New(rand.NewPCG(8, 2026))
-	decide := func(*connInfo) fault {
+	decide := func(*faultproxy.Conn, int) faultproxy.Fault {
 		rngMu.Lock()
 		defer rngMu.Unlock()
 		n := rng.IntN(100)
-		for f := range numFaults {
+		for f := range faultproxy.NumFaults {
 			if n < weights[f] {
 				return f
 			}
 			n -= weights[f]
 		}
-		return pass
+		return faultproxy.Pass
 	}
-	proxy := startProxy(t, func() string { return tallyURL.Load().(string) }, 8, func() *connInfo { return &connInfo{} }, decide)
+	proxy := faultproxy.Start(t, faultproxy.Options{Target: func() string { return tallyURL.Load().(string) }, MaxConns: 8, Decide: decide})
 
 	// The restarts, at fixed points of the stream: when a fifth, two
 	// fifths, ... of the records are acknowledged.
@@ -160,7 +161,7 @@ func TestFaultsOnTheWireDeliverEveryRecordExactlyOnce(t *testing.T) {
 	close(stopRestarts)
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
-		t.Fatalf("%v\nproxy: %s", err, proxy.summary())
+		t.Fatalf("%v\nproxy: %s", err, proxySummary(proxy))
 	}
 	if restartErr != nil {
 		t.Fatal(restartErr)
@@ -172,9 +173,9 @@ func TestFaultsOnTheWireDeliverEveryRecordExactlyOnce(t *testing.T) {
 	if len(how) != len(restartAt) {
 		t.Errorf("%d restarts of the tally happened mid-stream (%v), want %d", len(how), how, len(restartAt))
 	}
-	for f := range numFaults {
-		if weights[f] > 0 && proxy.count(f) == 0 {
-			t.Errorf("the fault %q never happened: %s", f, proxy.summary())
+	for f := range faultproxy.NumFaults {
+		if weights[f] > 0 && proxy.Stats().ByFault[f] == 0 {
+			t.Errorf("the fault %q never happened: %s", f, proxySummary(proxy))
 		}
 	}
 
@@ -188,7 +189,7 @@ func TestFaultsOnTheWireDeliverEveryRecordExactlyOnce(t *testing.T) {
 		}
 	}
 	t.Logf("%d stations, %d records in %v through %d tally restarts (%v): %d attempts (%d retries); proxy: %s",
-		len(clients), records, elapsed.Round(time.Millisecond), len(how), how, attempts, attempts-records, proxy.summary())
+		len(clients), records, elapsed.Round(time.Millisecond), len(how), how, attempts, attempts-records, proxySummary(proxy))
 }
 
 // TestThousandsOfStationsThroughDroppedConnections sends the records of
@@ -225,23 +226,23 @@ func TestThousandsOfStationsThroughDroppedConnections(t *testing.T) {
 
 	var rngMu sync.Mutex
 	rng := rand.New(rand.NewPCG(5, 2026))
-	newConn := func() *connInfo {
+	newConn := func() *faultproxy.Conn {
 		rngMu.Lock()
 		defer rngMu.Unlock()
-		return &connInfo{doomed: rng.IntN(100) < crowdDropPercent}
+		return &faultproxy.Conn{Doomed: rng.IntN(100) < crowdDropPercent}
 	}
 	// A doomed connection is dropped at its first request that the tally
 	// is there for (a 502 while it restarts does not count).
-	decide := func(c *connInfo) fault {
-		if !c.doomed {
-			return pass
+	decide := func(c *faultproxy.Conn, _ int) faultproxy.Fault {
+		if !c.Doomed {
+			return faultproxy.Pass
 		}
-		if c.id%2 == 0 {
-			return resetBefore
+		if c.ID%2 == 0 {
+			return faultproxy.ResetBefore
 		}
-		return loseAnswerReset
+		return faultproxy.LoseAnswerReset
 	}
-	proxy := startProxy(t, it.Base, crowdTallyConns, newConn, decide)
+	proxy := faultproxy.Start(t, faultproxy.Options{Target: it.Base, MaxConns: crowdTallyConns, NewConn: newConn, Decide: decide})
 
 	// The file descriptors, sampled while the stations send.
 	limit := fileLimit()
@@ -296,7 +297,7 @@ func TestThousandsOfStationsThroughDroppedConnections(t *testing.T) {
 	close(stopSampling)
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
-		t.Fatalf("%v\nproxy: %s", err, proxy.summary())
+		t.Fatalf("%v\nproxy: %s", err, proxySummary(proxy))
 	}
 	if restartErr != nil {
 		t.Fatalf("restarting the tally: %v", restartErr)
@@ -305,8 +306,8 @@ func TestThousandsOfStationsThroughDroppedConnections(t *testing.T) {
 	if it.restarts != 1 {
 		t.Errorf("the tally restarted %d times, want 1", it.restarts)
 	}
-	if dropped := proxy.dropped.Load(); dropped == 0 {
-		t.Errorf("no connection was dropped: %s", proxy.summary())
+	if dropped := proxy.Stats().Dropped; dropped == 0 {
+		t.Errorf("no connection was dropped: %s", proxySummary(proxy))
 	}
 
 	wantDelivered(ctx, t, o, clients, proxy)
@@ -326,7 +327,7 @@ func TestThousandsOfStationsThroughDroppedConnections(t *testing.T) {
 		"file descriptors: peak %d of a limit of %d; goroutines: peak %d; tally restarts %d (%v); proxy: %s",
 		n, records, elapsed.Round(time.Millisecond), float64(records)/elapsed.Seconds(), setupTime.Round(time.Millisecond),
 		attempts, attempts-records, passes, percentile(done, 50).Round(time.Millisecond), percentile(done, 99).Round(time.Millisecond),
-		percentile(done, 100).Round(time.Millisecond), peakFDs.Load(), limit, peakGoroutines.Load(), it.restarts, restartTook.Round(time.Millisecond), proxy.summary())
+		percentile(done, 100).Round(time.Millisecond), peakFDs.Load(), limit, peakGoroutines.Load(), it.restarts, restartTook.Round(time.Millisecond), proxySummary(proxy))
 	if limit > 0 && peakFDs.Load() >= int64(limit) {
 		t.Errorf("the file descriptors reached the limit: %d of %d", peakFDs.Load(), limit)
 	}
@@ -337,7 +338,7 @@ func TestThousandsOfStationsThroughDroppedConnections(t *testing.T) {
 // tally stored; that the tally holds exactly the clients' records, each
 // once, refused nothing and verifies clean; and that its final results
 // are the sums of the clients' counts.
-func wantDelivered(ctx context.Context, t *testing.T, o *office, clients []*client, proxy *faultProxy) {
+func wantDelivered(ctx context.Context, t *testing.T, o *office, clients []*client, proxy *faultproxy.Proxy) {
 	t.Helper()
 	st, err := tallysqlite.Open(ctx, o.path)
 	if err != nil {
@@ -382,7 +383,7 @@ func wantDelivered(ctx context.Context, t *testing.T, o *office, clients []*clie
 			if !ok || !bytes.Equal(e.Bytes, it.Envelope) || !bytes.Equal(e.Receipt, d.Receipt) {
 				t.Errorf("district %s: record %d: the tally does not hold it with that receipt", c.district, it.Seq)
 			}
-			if proxy.reachedTally(rc.EnvelopeSHA256) > 1 {
+			if proxy.Accepted(rc.EnvelopeSHA256) > 1 {
 				lostAnswers++
 			}
 		}
