@@ -14,6 +14,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io/fs"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -41,8 +42,9 @@ var _ store.Store = (*DB)(nil)
 type Option func(*options)
 
 type options struct {
-	schema   string
-	maxConns int32
+	schema     string
+	maxConns   int32
+	migrations fs.FS // the embedded ones; tests open a store as an older program left it
 }
 
 // Schema keeps the store in the named schema, created if missing; without
@@ -56,7 +58,7 @@ func MaxConns(n int32) Option { return func(o *options) { o.maxConns = n } }
 // Open connects to the database at url (postgres://…) and brings the
 // store's schema up to date.
 func Open(ctx context.Context, url string, opts ...Option) (*DB, error) {
-	var o options
+	o := options{migrations: migrations}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -88,7 +90,7 @@ func Open(ctx context.Context, url string, opts ...Option) (*DB, error) {
 		IsConflict:         isConflict,
 	}
 	db.Reader = sqlutil.Reader{D: db.d, C: conn{pool}}
-	if err := sqlutil.Migrate(ctx, db.d, db.begin, migrations, "migrations", db.prepare(o.schema)); err != nil {
+	if err := sqlutil.Migrate(ctx, db.d, db.begin, o.migrations, "migrations", db.prepare(o.schema)); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("postgres store: %w", err)
 	}

@@ -10,9 +10,11 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"strings"
 	"sync"
@@ -28,6 +30,19 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
+// The running totals are added by the database (see sqlutil.AddTotals);
+// every connection the driver opens has the function.
+func init() {
+	sqlite.MustRegisterDeterministicScalarFunction(sqlutil.AddTotalsFunc, 2, func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+		a, aok := args[0].(string)
+		b, bok := args[1].(string)
+		if !aok || !bok {
+			return nil, fmt.Errorf("%s: want two texts, got %T and %T", sqlutil.AddTotalsFunc, args[0], args[1])
+		}
+		return sqlutil.AddTotals(a, b)
+	})
+}
+
 // DB is a tally store in a SQLite file.
 type DB struct {
 	sqlutil.Reader
@@ -42,7 +57,8 @@ type DB struct {
 type Option func(*options)
 
 type options struct {
-	readConns int
+	readConns  int
+	migrations fs.FS // the embedded ones; tests open a store as an older program left it
 }
 
 // ReadConns sets how many connections serve reads (default 4).
@@ -71,7 +87,7 @@ const (
 // Open opens the store in the file at path, creating it (mode 0600) and
 // bringing its schema up to date.
 func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
-	o := options{readConns: 4}
+	o := options{readConns: 4, migrations: migrations}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -115,7 +131,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 
 	db := &DB{path: path, write: write, read: read}
 	db.Reader = sqlutil.Reader{D: dialect, C: conn{read}}
-	err = sqlutil.Migrate(ctx, dialect, db.begin, migrations, "migrations", func(ctx context.Context, c sqlutil.Conn) error {
+	err = sqlutil.Migrate(ctx, dialect, db.begin, o.migrations, "migrations", func(ctx context.Context, c sqlutil.Conn) error {
 		_, err := c.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations
 			(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`)
 		return err

@@ -32,6 +32,7 @@ type config struct {
 	dir       string
 	writers   int
 	timeout   time.Duration
+	profile   string
 }
 
 func main() {
@@ -45,6 +46,7 @@ func main() {
 	flag.Uint64Var(&c.seed, "seed", 1, "seed of the generated election")
 	flag.StringVar(&c.dir, "dir", "", "working folder (default a temporary one, removed afterwards)")
 	flag.IntVar(&c.writers, "writers", -1, "tally serve --writers (default its own)")
+	flag.StringVar(&c.profile, "cpu-profile", "", "have tally serve write a CPU profile of the run to this file")
 	flag.DurationVar(&c.timeout, "timeout", 15*time.Minute, "give up after this long")
 	flag.Parse()
 	if c.postal == 0 {

@@ -91,6 +91,9 @@ type server struct {
 func startServe(ctx context.Context, c config, w *workspace) (*server, error) {
 	addrFile := filepath.Join(w.dir, "tally.url")
 	args := []string{"tally", "serve", "--store", w.dsn, "--office-key", w.officeKey, "--listen", "127.0.0.1:0", "--addr-file", addrFile}
+	if c.profile != "" {
+		args = append(args, "--cpu-profile", c.profile)
+	}
 	if c.writers >= 0 {
 		args = append(args, "--writers", strconv.Itoa(c.writers))
 	}

@@ -178,30 +178,6 @@ func (r Reader) CurrentCounts(ctx context.Context) ([]store.CurrentCount, error)
 		`SELECT `+countCols+` FROM current_counts ORDER BY district, contest, stage`, scanCount)
 }
 
-// Aggregates implements store.Reader: the rows summed over their shards.
-func (r Reader) Aggregates(ctx context.Context) ([]store.AggregateRow, error) {
-	return list(ctx, r.D, r.C, "aggregates", `SELECT contest, view_name, district_kind, ward, field, CAST(sum(value) AS BIGINT)
-		FROM aggregates GROUP BY contest, view_name, district_kind, ward, field
-		ORDER BY contest, view_name, district_kind, ward, field`, scanAggregate)
-}
-
-// AggregatesOf implements store.Reader: the rows of one view summed over
-// their shards, read through the index made for it (migration 0003), so
-// that the database sums rows in index order instead of sorting them.
-func (r Reader) AggregatesOf(ctx context.Context, view string) ([]store.AggregateRow, error) {
-	return list(ctx, r.D, r.C, "aggregates of a view", `SELECT contest, view_name, district_kind, ward, field, CAST(sum(value) AS BIGINT)
-		FROM aggregates WHERE view_name = $1 GROUP BY view_name, contest, district_kind, ward, field
-		ORDER BY view_name, contest, district_kind, ward, field`, scanAggregate, view)
-}
-
-func scanAggregate(row Rows) (store.AggregateRow, error) {
-	var a store.AggregateRow
-	var kind string
-	err := row.Scan(&a.Contest, &a.View, &kind, &a.Ward, &a.Field, &a.Value)
-	a.DistrictKind = ballot.DistrictKind(kind)
-	return a, err
-}
-
 // Attendance implements store.Reader.
 func (r Reader) Attendance(ctx context.Context) ([]store.Attendance, error) {
 	return list(ctx, r.D, r.C, "attendance", `SELECT district, person_id, name, role, at, checked_in, replaces, envelope_hash

@@ -1,6 +1,9 @@
 package sqlutil
 
 import (
+	"encoding/json"
+	"maps"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -74,6 +77,57 @@ func TestMigrationFiles(t *testing.T) {
 	} {
 		if _, err := migrations(files, "m"); err == nil || !strings.HasPrefix(err.Error(), "migrations:") {
 			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+func TestAddTotalsAddsFieldByField(t *testing.T) {
+	got, err := AddTotals(`{"D":100,"ob-1":60}`, `{"D":-20,"districts":1}`)
+	if want := `{"D":80,"districts":1,"ob-1":60}`; err != nil || got != want {
+		t.Errorf("AddTotals = %s, %v; want %s", got, err, want)
+	}
+	// PostgreSQL writes jsonb with spaces; SQLite may meet either.
+	if got, err := AddTotals(`{"D": 1}`, `{}`); err != nil || got != `{"D":1}` {
+		t.Errorf("AddTotals of jsonb text = %s, %v", got, err)
+	}
+	for _, bad := range []string{``, `[1]`, `{"D":"x"}`, `{"D":1.5}`} {
+		if _, err := AddTotals(`{}`, bad); err == nil {
+			t.Errorf("AddTotals accepted %q", bad)
+		}
+	}
+}
+
+// The order in which deltas arrive does not change the totals: the
+// property that lets concurrent transactions add to one row.
+func TestAddTotalsIsOrderFree(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	fields := []string{"A1", "B", "D", "ob-1", "ob-2"}
+	deltas := make([]string, 12)
+	want := map[string]int64{}
+	for i := range deltas {
+		m := map[string]int64{}
+		for _, f := range fields {
+			if rng.IntN(2) == 0 {
+				v := rng.Int64N(2000) - 500
+				m[f] = v
+				want[f] += v
+			}
+		}
+		b, _ := json.Marshal(m)
+		deltas[i] = string(b)
+	}
+	for range 20 {
+		rng.Shuffle(len(deltas), func(i, j int) { deltas[i], deltas[j] = deltas[j], deltas[i] })
+		sum := `{}`
+		for _, d := range deltas {
+			var err error
+			if sum, err = AddTotals(sum, d); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, _ := decodeTotals(sum)
+		if !maps.Equal(got, want) {
+			t.Fatalf("sum %v, want %v", got, want)
 		}
 	}
 }

@@ -266,26 +266,6 @@ func (t *Tx) PutCurrentCount(ctx context.Context, c store.CurrentCount) error {
 	return err
 }
 
-// AddAggregates implements store.Tx: one commutative upsert per delta, in
-// the order given, so no total is ever read and written back.
-func (t *Tx) AddAggregates(ctx context.Context, deltas []store.AggregateDelta) error {
-	if t.ended {
-		return errEnded
-	}
-	if len(deltas) == 0 {
-		return nil
-	}
-	args := make([][]any, len(deltas))
-	for i, d := range deltas {
-		args[i] = []any{d.Contest, d.View, string(d.DistrictKind), d.Ward, d.Shard, d.Field, d.Delta}
-	}
-	err := t.c.ExecBatch(ctx, `INSERT INTO aggregates (contest, view_name, district_kind, ward, shard, field, value)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)
-		ON CONFLICT (contest, view_name, district_kind, ward, shard, field)
-		DO UPDATE SET value = aggregates.value + excluded.value`, args)
-	return t.note(t.d.wrap(err, "add %d aggregate deltas", len(deltas)))
-}
-
 // InsertAttendance implements store.Tx.
 func (t *Tx) InsertAttendance(ctx context.Context, a store.Attendance) error {
 	_, err := t.exec(ctx, "insert attendance", `INSERT INTO attendance
