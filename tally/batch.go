@@ -45,6 +45,8 @@ type prepared struct {
 	rec      ballot.Record
 	envelope []byte
 	via      string
+	received time.Time // when it was taken in: the receipt's time
+	receipt  []byte    // signed before the transaction, sent after its commit
 }
 
 type outcome struct {
@@ -141,7 +143,6 @@ func (b *batcher) close() {
 func (s *Service) commitBatch(batch []*job, shard int) {
 	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
 	defer cancel()
-	now := s.clock().UTC()
 	out := make([]outcome, len(batch))
 	// The records of a batch lock their districts' current counts in the
 	// order of the districts, so that batches committing at once on
@@ -157,7 +158,7 @@ func (s *Service) commitBatch(batch []*job, shard int) {
 		w := newWork(func(string) int { return shard })
 		for _, i := range order {
 			j := batch[i]
-			acc, refusal, err := s.accept(ctx, tx, j.p, now, w)
+			acc, refusal, err := s.accept(ctx, tx, j.p, w)
 			if err != nil {
 				return err
 			}
@@ -184,7 +185,6 @@ func (s *Service) commitBatch(batch []*job, shard int) {
 // in the given shard, or, with -1, in the district's own shard (so that
 // transactions of one record each seldom wait for the same rows).
 func (s *Service) commitOne(ctx context.Context, p prepared, shard int) (acc Accepted, refusal *Error, err error) {
-	now := s.clock().UTC()
 	shardFor := shardOf
 	if shard >= 0 {
 		shardFor = func(string) int { return shard }
@@ -192,7 +192,7 @@ func (s *Service) commitOne(ctx context.Context, p prepared, shard int) (acc Acc
 	err = s.store.InTx(ctx, func(tx store.Tx) error {
 		w := newWork(shardFor)
 		var err error
-		if acc, refusal, err = s.accept(ctx, tx, p, now, w); err != nil {
+		if acc, refusal, err = s.accept(ctx, tx, p, w); err != nil {
 			return err
 		}
 		return w.flush(ctx, tx)

@@ -99,7 +99,15 @@ func (s *Service) ingest(ctx context.Context, envelope []byte, via string) (_ Ac
 		return Accepted{}, refusal, nil
 	}
 
-	p := prepared{opened: opened, rec: rec, envelope: envelope, via: via}
+	// The receipt is signed here, on the request's goroutine, so that the
+	// writer, which all records wait for, does not spend its time on it;
+	// it goes out only once the record is committed (or not at all).
+	now := s.clock().UTC()
+	receipt, err := seal.IssueReceipt(s.office, seal.ReceiptFor(opened, now))
+	if err != nil {
+		return Accepted{}, nil, err
+	}
+	p := prepared{opened: opened, rec: rec, envelope: envelope, via: via, received: now, receipt: receipt}
 	var acc Accepted
 	if s.batch != nil {
 		acc, refusal, err = s.batch.submit(ctx, p)
@@ -153,21 +161,20 @@ func (s *Service) checkBody(rec ballot.Record) *Error {
 // committed with it (an equivocation), or an error that rolls back. What
 // the record adds to the running totals goes to w, which the caller
 // writes before the commit.
-func (s *Service) accept(ctx context.Context, tx store.Tx, p prepared, now time.Time, w *work) (Accepted, *Error, error) {
-	opened, rec, envelope, via := p.opened, p.rec, p.envelope, p.via
-	// The same record again, byte for byte or re-wrapped on the way.
-	if prior, err := tx.EnvelopeByHash(ctx, opened.EnvelopeHash); err == nil {
-		return Accepted{Receipt: prior.Receipt, Duplicate: true}, nil, nil
-	} else if !errors.Is(err, store.ErrNotFound) {
+func (s *Service) accept(ctx context.Context, tx store.Tx, p prepared, w *work) (Accepted, *Error, error) {
+	opened, rec, envelope, via, now := p.opened, p.rec, p.envelope, p.via, p.received
+	h := rec.Header
+	priors, err := tx.PriorEnvelopes(ctx, store.EnvelopeID{Hash: opened.EnvelopeHash, ContentHash: opened.ContentHash, Station: h.Station, Seq: h.Seq})
+	if err != nil {
 		return Accepted{}, nil, err
 	}
-	if prior, err := tx.EnvelopeByContent(ctx, opened.ContentHash); err == nil {
-		return Accepted{Receipt: prior.Receipt, Duplicate: true}, nil, nil
-	} else if !errors.Is(err, store.ErrNotFound) {
-		return Accepted{}, nil, err
+	// The same record again, byte for byte or re-wrapped on the way.
+	for _, prior := range priors {
+		if prior.Hash == opened.EnvelopeHash || prior.ContentHash == opened.ContentHash {
+			return Accepted{Receipt: prior.Receipt, Duplicate: true}, nil, nil
+		}
 	}
 
-	h := rec.Header
 	key, err := tx.StationKey(ctx, opened.KeyID)
 	if err != nil {
 		return Accepted{}, nil, err
@@ -188,11 +195,9 @@ func (s *Service) accept(ctx context.Context, tx store.Tx, p prepared, now time.
 
 	// Another record with a sequence number already used: the station
 	// signed two different things as one. Keep both, accept neither twice.
-	if prior, err := tx.EnvelopeBySeq(ctx, h.Station, h.Seq); err == nil {
-		if prior.ContentHash == opened.ContentHash {
-			// Committed by a concurrent transaction since the lookups
-			// above (they run at read committed): the same record.
-			return Accepted{Receipt: prior.Receipt, Duplicate: true}, nil, nil
+	for _, prior := range priors {
+		if prior.Station != h.Station || prior.Seq != h.Seq {
+			continue
 		}
 		if err := tx.InsertEquivocation(ctx, store.Equivocation{Station: h.Station, District: h.District, Seq: h.Seq,
 			FirstHash: prior.Hash, SecondHash: opened.EnvelopeHash, DetectedAt: now}); err != nil {
@@ -201,8 +206,6 @@ func (s *Service) accept(ctx context.Context, tx store.Tx, p prepared, now time.
 		s.log.Warn("equivocation: two records with one sequence number", "district", h.District, "station", h.Station,
 			"seq", h.Seq, "first", prior.Hash, "second", opened.EnvelopeHash)
 		return Accepted{}, refuse(CodeSeqConflict, http.StatusConflict, "station %s already sent another record with sequence number %d", h.Station, h.Seq), nil
-	} else if !errors.Is(err, store.ErrNotFound) {
-		return Accepted{}, nil, err
 	}
 
 	if c, ok := rec.Body.(*ballot.Count); ok {
@@ -215,10 +218,7 @@ func (s *Service) accept(ctx context.Context, tx store.Tx, p prepared, now time.
 		}
 	}
 
-	receipt, err := seal.IssueReceipt(s.office, seal.ReceiptFor(opened, now))
-	if err != nil {
-		return Accepted{}, nil, err
-	}
+	receipt := p.receipt
 	if err := tx.InsertEnvelope(ctx, store.Envelope{
 		Hash: opened.EnvelopeHash, ContentHash: opened.ContentHash, KeyID: opened.KeyID,
 		District: h.District, Station: h.Station, Seq: h.Seq, Kind: h.Kind, RecordTime: h.Time,

@@ -121,6 +121,14 @@ type CurrentCount struct {
 	Numbers       map[string]int64
 }
 
+// EnvelopeID is what makes an envelope the same as another (its hash or
+// its content hash) or contradict it (its station's sequence number).
+type EnvelopeID struct {
+	Hash, ContentHash string
+	Station           string
+	Seq               uint64
+}
+
 // AggregateKey names one row of the running totals. View is "quick",
 // "final" or "best" (the final record where there is one, else the quick
 // report). Shard spreads the rows of busy wards so that concurrent
@@ -263,12 +271,11 @@ type Tx interface {
 	// returns how many it revoked.
 	RevokeDistrictKeys(ctx context.Context, district string, at time.Time, reason string) (int, error)
 
-	// EnvelopeByHash and EnvelopeByContent find an accepted envelope
-	// (ErrNotFound if none); EnvelopeBySeq finds the one a station sent
-	// with a sequence number.
-	EnvelopeByHash(ctx context.Context, hash string) (Envelope, error)
-	EnvelopeByContent(ctx context.Context, contentHash string) (Envelope, error)
-	EnvelopeBySeq(ctx context.Context, station string, seq uint64) (Envelope, error)
+	// PriorEnvelopes finds, in one read, the accepted envelopes an
+	// incoming one may repeat or contradict: the one with its hash, the
+	// one with its content hash, and the one its station sent with its
+	// sequence number. Each is listed once; none found is an empty list.
+	PriorEnvelopes(ctx context.Context, id EnvelopeID) ([]Envelope, error)
 	// InsertEnvelope stores an accepted envelope; ErrConflict if its hash,
 	// content hash or (station, seq) is taken, which a concurrent
 	// transaction may have done since the lookups.

@@ -1,7 +1,6 @@
 package storetest
 
 import (
-	"errors"
 	"fmt"
 	"testing"
 
@@ -36,11 +35,9 @@ func BenchInsertEnvelope(b *testing.B, open func(b *testing.B) store.Store) {
 				}
 				err := s.InTx(bg, func(tx store.Tx) error {
 					for _, e := range envs {
-						if _, err := tx.EnvelopeByHash(bg, e.Hash); !errors.Is(err, store.ErrNotFound) {
-							return fmt.Errorf("lookup by hash: %v", err)
-						}
-						if _, err := tx.EnvelopeBySeq(bg, e.Station, e.Seq); !errors.Is(err, store.ErrNotFound) {
-							return fmt.Errorf("lookup by seq: %v", err)
+						prior, err := tx.PriorEnvelopes(bg, store.EnvelopeID{Hash: e.Hash, ContentHash: e.ContentHash, Station: e.Station, Seq: e.Seq})
+						if err != nil || len(prior) > 0 {
+							return fmt.Errorf("lookup: %d found, %v", len(prior), err)
 						}
 						if err := tx.InsertEnvelope(bg, e); err != nil {
 							return err

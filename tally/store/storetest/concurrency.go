@@ -67,14 +67,8 @@ func testConcurrentNoLostUpdates(t *testing.T, open func(*testing.T) store.Store
 func acceptOnce(s store.Store, e store.Envelope) (inserted bool, err error) {
 	err = s.InTx(bg, func(tx store.Tx) error {
 		inserted = false // a retry starts over
-		if _, err := tx.EnvelopeByHash(bg, e.Hash); err == nil {
-			return nil
-		} else if !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
-		if _, err := tx.EnvelopeBySeq(bg, e.Station, e.Seq); err == nil {
-			return nil // the seq is taken by another envelope: refused
-		} else if !errors.Is(err, store.ErrNotFound) {
+		// Already there, or its seq taken by another envelope (refused).
+		if prior, err := tx.PriorEnvelopes(bg, store.EnvelopeID{Hash: e.Hash, ContentHash: e.ContentHash, Station: e.Station, Seq: e.Seq}); err != nil || len(prior) > 0 {
 			return err
 		}
 		if err := tx.InsertEnvelope(bg, e); err != nil {

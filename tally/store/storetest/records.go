@@ -129,19 +129,31 @@ func testEnvelopeRoundTrip(t *testing.T, open func(*testing.T) store.Store) {
 		}
 	}
 	inTx(t, s, func(tx store.Tx) error {
-		got, err := tx.EnvelopeByHash(bg, e.Hash)
-		check("EnvelopeByHash", got, err, e)
-		got, err = tx.EnvelopeByContent(bg, e.ContentHash)
-		check("EnvelopeByContent", got, err, e)
-		got, err = tx.EnvelopeBySeq(bg, k.Station, 2)
-		check("EnvelopeBySeq", got, err, noReceipt)
-		for what, err := range map[string]error{
-			"EnvelopeByHash":    second(tx.EnvelopeByHash(bg, noReceipt.ContentHash)),
-			"EnvelopeByContent": second(tx.EnvelopeByContent(bg, e.Hash)),
-			"EnvelopeBySeq":     second(tx.EnvelopeBySeq(bg, k.Station, 3)),
+		one := func(how string, id store.EnvelopeID, want store.Envelope) {
+			t.Helper()
+			got, err := tx.PriorEnvelopes(bg, id)
+			if err == nil && len(got) != 1 {
+				t.Fatalf("%s: PriorEnvelopes found %d envelopes, want 1", how, len(got))
+			}
+			check(how, got[0], err, want)
+		}
+		other := store.EnvelopeID{Hash: "no such hash", ContentHash: "no such content", Station: k.Station, Seq: 99}
+		one("by hash", store.EnvelopeID{Hash: e.Hash, ContentHash: other.ContentHash, Station: "x", Seq: 1}, e)
+		one("by content hash", store.EnvelopeID{Hash: other.Hash, ContentHash: e.ContentHash, Station: "x", Seq: 1}, e)
+		one("by station and seq", store.EnvelopeID{Hash: other.Hash, ContentHash: other.ContentHash, Station: k.Station, Seq: 2}, noReceipt)
+		one("the same envelope by all three", store.EnvelopeID{Hash: e.Hash, ContentHash: e.ContentHash, Station: k.Station, Seq: 1}, e)
+		both, err := tx.PriorEnvelopes(bg, store.EnvelopeID{Hash: e.Hash, ContentHash: other.ContentHash, Station: k.Station, Seq: 2})
+		if err != nil || len(both) != 2 {
+			t.Errorf("PriorEnvelopes of one envelope's hash and another's seq: %d envelopes, %v; want 2", len(both), err)
+		}
+		for how, id := range map[string]store.EnvelopeID{
+			"none":                       other,
+			"a content hash used as hash": {Hash: noReceipt.ContentHash, ContentHash: other.ContentHash, Station: k.Station, Seq: 3},
+			"a hash used as content hash": {Hash: other.Hash, ContentHash: e.Hash, Station: k.Station, Seq: 3},
+			"another station's seq":       {Hash: other.Hash, ContentHash: other.ContentHash, Station: "other", Seq: 1},
 		} {
-			if !errors.Is(err, store.ErrNotFound) {
-				t.Errorf("%s of a missing envelope: %v, want ErrNotFound", what, err)
+			if got, err := tx.PriorEnvelopes(bg, id); err != nil || len(got) != 0 {
+				t.Errorf("PriorEnvelopes, %s: %d envelopes, %v; want none", how, len(got), err)
 			}
 		}
 		return nil

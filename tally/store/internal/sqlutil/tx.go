@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/wahlkoffer/wahlkoffer/ballot/seal"
@@ -127,44 +128,32 @@ func (t *Tx) RevokeDistrictKeys(ctx context.Context, district string, at time.Ti
 	return int(n), err
 }
 
-func (t *Tx) envelopeBy(ctx context.Context, what, where string, args ...any) (store.Envelope, error) {
+// PriorEnvelopes implements store.Tx: the three lookups in one
+// statement, each by its own unique index.
+func (t *Tx) PriorEnvelopes(ctx context.Context, id store.EnvelopeID) ([]store.Envelope, error) {
 	c, err := t.conn()
 	if err != nil {
-		return store.Envelope{}, err
+		return nil, err
 	}
-	var e store.Envelope
-	found := false
-	err = each(ctx, c, `SELECT `+envelopeCols+` FROM envelopes WHERE `+where, args, func(r Rows) (err error) {
-		e, err = scanEnvelope(r)
-		found = true
-		return err
-	})
+	seq, err := seqArg(id.Seq)
 	if err != nil {
-		return e, t.note(t.d.wrap(err, "read envelope by %s", what))
+		return nil, err
 	}
-	if !found {
-		return e, fmt.Errorf("envelope by %s: %w", what, store.ErrNotFound)
-	}
-	return e, nil
-}
-
-// EnvelopeByHash implements store.Tx.
-func (t *Tx) EnvelopeByHash(ctx context.Context, hash string) (store.Envelope, error) {
-	return t.envelopeBy(ctx, "hash "+hash, `hash = $1`, hash)
-}
-
-// EnvelopeByContent implements store.Tx.
-func (t *Tx) EnvelopeByContent(ctx context.Context, contentHash string) (store.Envelope, error) {
-	return t.envelopeBy(ctx, "content hash "+contentHash, `content_hash = $1`, contentHash)
-}
-
-// EnvelopeBySeq implements store.Tx.
-func (t *Tx) EnvelopeBySeq(ctx context.Context, station string, seq uint64) (store.Envelope, error) {
-	s, err := seqArg(seq)
+	var out []store.Envelope
+	err = each(ctx, c, `SELECT `+envelopeCols+` FROM envelopes WHERE hash = $1
+		UNION ALL SELECT `+envelopeCols+` FROM envelopes WHERE content_hash = $2
+		UNION ALL SELECT `+envelopeCols+` FROM envelopes WHERE station = $3 AND seq = $4`,
+		[]any{id.Hash, id.ContentHash, id.Station, seq}, func(r Rows) error {
+			e, err := scanEnvelope(r)
+			if err == nil && !slices.ContainsFunc(out, func(o store.Envelope) bool { return o.Hash == e.Hash }) {
+				out = append(out, e)
+			}
+			return err
+		})
 	if err != nil {
-		return store.Envelope{}, err
+		return nil, t.note(t.d.wrap(err, "read the envelopes like %s (station %s, seq %d)", id.Hash, id.Station, id.Seq))
 	}
-	return t.envelopeBy(ctx, fmt.Sprintf("station %s seq %d", station, seq), `station = $1 AND seq = $2`, station, s)
+	return out, nil
 }
 
 // InsertEnvelope implements store.Tx; the unique keys on hash, content
