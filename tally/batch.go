@@ -154,8 +154,18 @@ func (s *Service) commitBatch(batch []*job, shard int) {
 	slices.SortStableFunc(order, func(a, b int) int {
 		return strings.Compare(batch[a].p.rec.District, batch[b].p.rec.District)
 	})
+	ids := make([]seal.KeyID, 0, len(batch))
+	for _, j := range batch {
+		ids = append(ids, j.p.opened.KeyID)
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
 	err := s.store.InTx(ctx, func(tx store.Tx) error {
 		w := newWork(func(string) int { return shard })
+		var err error
+		if w.keys, err = tx.StationKeysOf(ctx, ids); err != nil {
+			return err
+		}
 		for _, i := range order {
 			j := batch[i]
 			acc, refusal, err := s.accept(ctx, tx, j.p, w)
@@ -205,7 +215,8 @@ func (s *Service) commitOne(ctx context.Context, p prepared, shard int) (acc Acc
 type work struct {
 	shard  func(district string) int
 	deltas map[store.AggregateKey]int64
-	certs  map[string]bool // certified contests, read once (see certified)
+	certs  map[string]bool                 // certified contests, read once (see certified)
+	keys   map[seal.KeyID]store.StationKey // the batch's keys, read at its start
 }
 
 func newWork(shard func(string) int) *work {
@@ -229,4 +240,12 @@ func (w *work) flush(ctx context.Context, tx store.Tx) error {
 		}
 	}
 	return tx.AddAggregates(ctx, out)
+}
+
+// stationKey is the key from the batch's read, or read on its own.
+func (w *work) stationKey(ctx context.Context, tx store.Tx, id seal.KeyID) (store.StationKey, error) {
+	if k, ok := w.keys[id]; ok {
+		return k, nil
+	}
+	return tx.StationKey(ctx, id)
 }

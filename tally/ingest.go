@@ -175,7 +175,7 @@ func (s *Service) accept(ctx context.Context, tx store.Tx, p prepared, w *work) 
 		}
 	}
 
-	key, err := tx.StationKey(ctx, opened.KeyID)
+	key, err := w.stationKey(ctx, tx, opened.KeyID)
 	if err != nil {
 		return Accepted{}, nil, err
 	}

@@ -68,6 +68,19 @@ func New(ctx context.Context, st store.Store, office seal.Signer, o Options) (*S
 	for i := range def.Districts {
 		s.district[def.Districts[i].ID] = &def.Districts[i]
 	}
+	if o.GroupCommit.Writers > 0 {
+		// A server looks up a key for every record; it reads them all now
+		// (some megabytes for 100,000 districts) instead of one by one in
+		// the first hour of the evening. Keys enrolled later are found
+		// when their first record comes.
+		keys, err := st.StationKeys(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range keys {
+			s.keys.Store(k.KeyID, k.PublicKey)
+		}
+	}
 	s.startBatcher(o.GroupCommit)
 	return s, nil
 }

@@ -264,6 +264,9 @@ type Tx interface {
 	// StationKey finds a key (ErrNotFound if none); no other transaction
 	// can revoke it until this one ends.
 	StationKey(ctx context.Context, id seal.KeyID) (StationKey, error)
+	// StationKeysOf is StationKey for many keys in one read: those of ids
+	// that are enrolled, by id.
+	StationKeysOf(ctx context.Context, ids []seal.KeyID) (map[seal.KeyID]StationKey, error)
 	// AddStationKey enrolls a key; ErrExists if its id is enrolled or its
 	// district has a valid key (revoke that first, in the same tx).
 	AddStationKey(ctx context.Context, k StationKey) error

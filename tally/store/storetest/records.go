@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/wahlkoffer/wahlkoffer/ballot"
+	"github.com/wahlkoffer/wahlkoffer/ballot/seal"
 	"github.com/wahlkoffer/wahlkoffer/tally/store"
 )
 
@@ -82,6 +83,15 @@ func testStationKeysEnrollAndRevoke(t *testing.T, open func(*testing.T) store.St
 		if k, err := tx.StationKey(bg, k1.KeyID); err != nil || !k.Revoked() {
 			t.Errorf("Tx.StationKey after revoking: %+v, %v", k, err)
 		}
+		unknown := stationKey("D9", 0).KeyID
+		some, err := tx.StationKeysOf(bg, []seal.KeyID{k1.KeyID, unknown, k2.KeyID})
+		if err != nil || len(some) != 2 || !some[k1.KeyID].Revoked() || some[k2.KeyID].Revoked() ||
+			some[k2.KeyID].District != "D2" || !bytes.Equal(some[k2.KeyID].PublicKey, k2.PublicKey) {
+			t.Errorf("StationKeysOf(D1 revoked, unknown, D2) = %+v, %v; want the two enrolled, D1 revoked", some, err)
+		}
+		if none, err := tx.StationKeysOf(bg, nil); err != nil || len(none) != 0 {
+			t.Errorf("StationKeysOf(nothing) = %v, %v", none, err)
+		}
 		return tx.AddStationKey(bg, k3)
 	})
 
@@ -147,7 +157,7 @@ func testEnvelopeRoundTrip(t *testing.T, open func(*testing.T) store.Store) {
 			t.Errorf("PriorEnvelopes of one envelope's hash and another's seq: %d envelopes, %v; want 2", len(both), err)
 		}
 		for how, id := range map[string]store.EnvelopeID{
-			"none":                       other,
+			"none":                        other,
 			"a content hash used as hash": {Hash: noReceipt.ContentHash, ContentHash: other.ContentHash, Station: k.Station, Seq: 3},
 			"a hash used as content hash": {Hash: other.Hash, ContentHash: e.Hash, Station: k.Station, Seq: 3},
 			"another station's seq":       {Hash: other.Hash, ContentHash: other.ContentHash, Station: "other", Seq: 1},

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/wahlkoffer/wahlkoffer/ballot/seal"
@@ -91,6 +92,33 @@ func (t *Tx) StationKey(ctx context.Context, id seal.KeyID) (store.StationKey, e
 	}
 	k, err := t.d.stationKey(ctx, c, id, t.d.ForShare)
 	return k, t.note(err)
+}
+
+// StationKeysOf implements store.Tx.
+func (t *Tx) StationKeysOf(ctx context.Context, ids []seal.KeyID) (map[seal.KeyID]store.StationKey, error) {
+	out := make(map[seal.KeyID]store.StationKey, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	c, err := t.conn()
+	if err != nil {
+		return nil, err
+	}
+	args := make([]any, len(ids))
+	marks := make([]string, len(ids))
+	for i, id := range ids {
+		args[i], marks[i] = string(id), fmt.Sprintf("$%d", i+1)
+	}
+	err = each(ctx, c, `SELECT `+stationKeyCols+` FROM station_keys WHERE key_id IN (`+strings.Join(marks, ", ")+`)`+t.d.ForShare,
+		args, func(r Rows) error {
+			k, err := scanStationKey(r)
+			out[k.KeyID] = k
+			return err
+		})
+	if err != nil {
+		return nil, t.note(t.d.wrap(err, "read %d station keys", len(ids)))
+	}
+	return out, nil
 }
 
 // AddStationKey implements store.Tx: ErrExists if the key id is enrolled
