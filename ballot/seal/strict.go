@@ -78,47 +78,90 @@ func strictObject(data []byte, names ...string) (map[string]json.RawMessage, err
 // strictObject covers the members it is asked for; this covers the nested
 // record body, whose shape only package ballot knows, so that an auditor's
 // JSON reader cannot pick another of two duplicated counts than the tally.
+//
+// data has been read as JSON already (strictObject); what is not JSON is
+// left to the decoder after this. It runs once per record the tally takes
+// in, so it scans the bytes itself instead of through encoding/json's
+// tokenizer (a fifth of the time): the names of each object are
+// collected, sorted when the object closes and compared with their
+// neighbours.
 func uniqueKeys(data []byte) error {
-	type frame struct {
-		obj       bool
-		expectKey bool
-		seen      map[string]bool
-	}
-	var stack []frame
-	dec := json.NewDecoder(bytes.NewReader(data))
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		d, isDelim := tok.(json.Delim)
-		if isDelim && (d == '}' || d == ']') {
-			stack = stack[:len(stack)-1]
-			continue
-		}
-		if n := len(stack); n > 0 && stack[n-1].obj {
-			top := &stack[n-1]
-			if top.expectKey {
-				name, _ := tok.(string)
-				if top.seen[name] {
-					return fmt.Errorf("member %q appears twice", name)
+	var (
+		names  []string
+		frames []int // per open object the index of its first name in names; -1 for an array
+		last   byte  // the last structural character seen
+	)
+	for i := 0; i < len(data); i++ {
+		switch c := data[i]; c {
+		case '"':
+			end := stringEnd(data, i)
+			if end < 0 {
+				return errors.New("unterminated string")
+			}
+			if n := len(frames); n > 0 && frames[n-1] >= 0 && (last == '{' || last == ',') {
+				name, err := memberName(data[i : end+1])
+				if err != nil {
+					return err
 				}
-				top.seen[name] = true
-				top.expectKey = false
+				names = append(names, name)
+			}
+			i, last = end, '"'
+		case '{':
+			frames, last = append(frames, len(names)), c
+		case '[':
+			frames, last = append(frames, -1), c
+		case '}', ']':
+			if len(frames) == 0 {
+				return fmt.Errorf("unexpected %q", c)
+			}
+			first := frames[len(frames)-1]
+			frames, last = frames[:len(frames)-1], c
+			if first < 0 {
 				continue
 			}
-			top.expectKey = true // after this value, the next member's name
-		}
-		switch {
-		case isDelim && d == '{':
-			stack = append(stack, frame{obj: true, expectKey: true, seen: map[string]bool{}})
-		case isDelim && d == '[':
-			stack = append(stack, frame{})
+			own := names[first:]
+			slices.Sort(own)
+			for k := 1; k < len(own); k++ {
+				if own[k] == own[k-1] {
+					return fmt.Errorf("member %q appears twice", own[k])
+				}
+			}
+			names = names[:first]
+		case ',', ':':
+			last = c
+		case ' ', '\t', '\n', '\r':
+		default: // a number or a literal
+			last = 'v'
 		}
 	}
+	return nil
+}
+
+// stringEnd is the index of the quote that ends the string starting at
+// data[start], or -1.
+func stringEnd(data []byte, start int) int {
+	for i := start + 1; i < len(data); i++ {
+		switch data[i] {
+		case '\\':
+			i++
+		case '"':
+			return i
+		}
+	}
+	return -1
+}
+
+// memberName is a member's name as JSON means it: "\u0041" and "A" are
+// the same name.
+func memberName(quoted []byte) (string, error) {
+	if bytes.IndexByte(quoted, '\\') < 0 {
+		return string(quoted[1 : len(quoted)-1]), nil
+	}
+	var name string
+	if err := json.Unmarshal(quoted, &name); err != nil {
+		return "", err
+	}
+	return name, nil
 }
 
 // stringMember decodes a member that must be a JSON string.

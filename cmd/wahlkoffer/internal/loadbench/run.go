@@ -43,10 +43,12 @@ func run(ctx context.Context, c config) error {
 		return err
 	}
 	defer srv.kill()
+	cpuBefore := srv.cpuTime()
 	load, err := send(ctx, srv.url, w.envelopes, c.clients)
 	if err != nil {
 		return err
 	}
+	serverCPU := srv.cpuTime() - cpuBefore
 	peak := srv.peakMemory()
 	readTimes, err := readResults(ctx, srv.url, w.token)
 	if err != nil {
@@ -65,6 +67,12 @@ func run(ctx context.Context, c config) error {
 	fmt.Printf("ingest:  %d records in %s by %d clients: %.0f records/s; latency p50 %s, p99 %s, max %s; server peak memory %s\n",
 		load.n, load.elapsed.Round(time.Millisecond), c.clients, rate,
 		load.quantile(0.50), load.quantile(0.99), load.quantile(1), peak)
+	if serverCPU > 0 {
+		// Steadier than the rate on a shared machine: what the server
+		// spent per record, whatever else ran.
+		fmt.Printf("cpu:     the server used %s of CPU for them, %s per record\n",
+			serverCPU.Round(time.Millisecond), (serverCPU / time.Duration(load.n)).Round(time.Microsecond))
+	}
 	fmt.Printf("reads:   full results (GET /v1/results) after %d districts: best %s, median %s of %d\n",
 		c.districts, slices.Min(readTimes), median(readTimes), len(readTimes))
 	fmt.Printf("verify:  tally verify over %d records %s; their signature checks alone (envelopes and receipts, all cores) %s (ratio %.2f)\n",
@@ -145,6 +153,28 @@ func (s *server) stop() error {
 		s.kill()
 		return errors.New("no exit 60 s after SIGTERM")
 	}
+}
+
+// cpuTime is the CPU time the server has used so far (Linux: user and
+// system time from /proc), or 0.
+func (s *server) cpuTime() time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	// The fields after the command name, which is in parentheses.
+	_, rest, ok := strings.Cut(string(b), ") ")
+	f := strings.Fields(rest)
+	if !ok || len(f) < 13 {
+		return 0
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0
+	}
+	const ticksPerSecond = 100 // USER_HZ, 100 on every Linux Go runs on
+	return time.Duration(utime+stime) * time.Second / ticksPerSecond
 }
 
 // peakMemory is the server's peak resident set (Linux), or "n/a".

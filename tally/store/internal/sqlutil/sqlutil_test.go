@@ -2,6 +2,7 @@ package sqlutil
 
 import (
 	"encoding/json"
+	"errors"
 	"maps"
 	"math/rand/v2"
 	"strings"
@@ -130,4 +131,36 @@ func TestAddTotalsIsOrderFree(t *testing.T) {
 			t.Fatalf("sum %v, want %v", got, want)
 		}
 	}
+}
+
+// FuzzDecodeTotals: the short scanner of totals objects reads what
+// encoding/json reads, and what it cannot read it leaves to
+// encoding/json; what encodeTotals writes reads back the same.
+func FuzzDecodeTotals(f *testing.F) {
+	for _, s := range []string{`{}`, `{"D":1}`, `{"D": -20, "ob-1": 60}`, `{"A1":1,"A1":2}`, `{"\u0041":1}`, `{"D":01}`,
+		`{"D":1.0}`, `{"D":1e3}`, `null`, ` { "D" : 9223372036854775807 } `, `{"D":9223372036854775808}`, `{"D":-}`, `{"D":1,}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := map[string]int64{}
+		jsonErr := json.Unmarshal([]byte(s), &want)
+		if jsonErr == nil && strings.TrimSpace(s) == "null" {
+			jsonErr = errors.New("null")
+		}
+		if got, ok := scanTotals(s); ok {
+			if jsonErr != nil || !maps.Equal(got, want) {
+				t.Fatalf("scanTotals(%q) = %v; encoding/json: %v, %v", s, got, want, jsonErr)
+			}
+		}
+		got, err := decodeTotals(s)
+		if (err == nil) != (jsonErr == nil) || (err == nil && !maps.Equal(got, want)) {
+			t.Fatalf("decodeTotals(%q) = %v, %v; encoding/json: %v, %v", s, got, err, want, jsonErr)
+		}
+		if err == nil {
+			back, err := decodeTotals(string(encodeTotals(got)))
+			if err != nil || !maps.Equal(back, got) {
+				t.Fatalf("encodeTotals(%v) = %s reads back as %v, %v", got, encodeTotals(got), back, err)
+			}
+		}
+	})
 }

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/wahlkoffer/wahlkoffer/ballot"
 	"github.com/wahlkoffer/wahlkoffer/tally/store"
@@ -34,7 +36,7 @@ type aggregateRow struct {
 }
 
 // AddTotals adds two totals objects field by field: what the SQL function
-// AddTotalsFunc does on SQLite.
+// AddTotalsFunc does on SQLite, once per row a batch moves.
 func AddTotals(a, b string) (string, error) {
 	sum, err := decodeTotals(a)
 	if err != nil {
@@ -47,16 +49,137 @@ func AddTotals(a, b string) (string, error) {
 	for f, v := range more {
 		sum[f] += v
 	}
-	out, err := json.Marshal(sum) // keys sorted: the same sums, the same text
-	return string(out), err
+	return string(encodeTotals(sum)), nil
 }
 
+// encodeTotals writes the object with its keys sorted: the same sums, the
+// same text.
+func encodeTotals(m map[string]int64) []byte {
+	out := make([]byte, 0, 16*len(m)+2)
+	out = append(out, '{')
+	for i, f := range slices.Sorted(maps.Keys(m)) {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		if plainKey(f) {
+			out = append(out, '"')
+			out = append(out, f...)
+			out = append(out, '"')
+		} else {
+			q, _ := json.Marshal(f) // a string always marshals
+			out = append(out, q...)
+		}
+		out = append(out, ':')
+		out = strconv.AppendInt(out, m[f], 10)
+	}
+	return append(out, '}')
+}
+
+// plainKey: a key that JSON writes as it is, between quotes.
+func plainKey(s string) bool {
+	for i := range len(s) {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			return false
+		}
+	}
+	return true
+}
+
+// decodeTotals reads a totals object. The objects are written by
+// encodeTotals or by PostgreSQL's jsonb (which adds spaces), so a short
+// scanner reads them; anything else (escapes in a key, say) goes to
+// encoding/json, which also words the error.
 func decodeTotals(s string) (map[string]int64, error) {
+	if m, ok := scanTotals(s); ok {
+		return m, nil
+	}
 	m := map[string]int64{}
 	if err := json.Unmarshal([]byte(s), &m); err != nil {
 		return nil, fmt.Errorf("running totals %.40q: %w", s, err)
 	}
+	if m == nil { // the text null
+		return nil, fmt.Errorf("running totals %.40q: not an object", s)
+	}
 	return m, nil
+}
+
+// scanTotals reads {"key": integer, ...} with keys of printable ASCII
+// without escapes and reports whether s was exactly that.
+func scanTotals(s string) (map[string]int64, bool) {
+	i := 0
+	space := func() {
+		for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
+			i++
+		}
+	}
+	m := make(map[string]int64, 24)
+	space()
+	if i == len(s) || s[i] != '{' {
+		return nil, false
+	}
+	i++
+	space()
+	if i < len(s) && s[i] == '}' {
+		i++
+		space()
+		return m, i == len(s)
+	}
+	for {
+		if i == len(s) || s[i] != '"' {
+			return nil, false
+		}
+		end := strings.IndexByte(s[i+1:], '"')
+		if end < 0 {
+			return nil, false
+		}
+		key := s[i+1 : i+1+end]
+		for j := range len(key) {
+			if c := key[j]; c < 0x20 || c >= 0x7f || c == '\\' {
+				return nil, false // escapes, control bytes and UTF-8 are for encoding/json
+			}
+		}
+		if _, dup := m[key]; dup {
+			return nil, false // encoding/json decides what a repeated key means
+		}
+		i += end + 2
+		space()
+		if i == len(s) || s[i] != ':' {
+			return nil, false
+		}
+		i++
+		space()
+		start := i
+		if i < len(s) && s[i] == '-' {
+			i++
+		}
+		digits := i
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		if i == digits || (s[digits] == '0' && i-digits > 1) {
+			return nil, false // no digits, or a leading zero JSON does not allow
+		}
+		v, err := strconv.ParseInt(s[start:i], 10, 64)
+		if err != nil {
+			return nil, false
+		}
+		m[key] = v
+		space()
+		if i == len(s) {
+			return nil, false
+		}
+		switch s[i] {
+		case ',':
+			i++
+			space()
+		case '}':
+			i++
+			space()
+			return m, i == len(s)
+		default:
+			return nil, false
+		}
+	}
 }
 
 // AddAggregates implements store.Tx: the deltas grouped into one
@@ -76,11 +199,7 @@ func (t *Tx) AddAggregates(ctx context.Context, deltas []store.AggregateDelta) e
 	keys := slices.SortedFunc(maps.Keys(rows), compareAggregateRows)
 	args := make([][]any, 0, len(keys))
 	for _, k := range keys {
-		totals, err := json.Marshal(rows[k])
-		if err != nil {
-			return err
-		}
-		args = append(args, []any{k.view, k.contest, k.kind, k.ward, k.shard, string(totals)})
+		args = append(args, []any{k.view, k.contest, k.kind, k.ward, k.shard, string(encodeTotals(rows[k]))})
 	}
 	if len(args) == 0 {
 		return nil
