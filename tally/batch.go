@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"maps"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -229,13 +228,11 @@ func (w *work) add(k store.AggregateKey, v int64) {
 	}
 }
 
-// flush adds the collected deltas, sorted by key so that concurrent
-// transactions lock rows in the same order.
+// flush adds the collected deltas (the store orders the rows it locks).
 func (w *work) flush(ctx context.Context, tx store.Tx) error {
-	keys := slices.SortedFunc(maps.Keys(w.deltas), compareKeys)
-	out := make([]store.AggregateDelta, 0, len(keys))
-	for _, k := range keys {
-		if v := w.deltas[k]; v != 0 {
+	out := make([]store.AggregateDelta, 0, len(w.deltas))
+	for k, v := range w.deltas {
+		if v != 0 {
 			out = append(out, store.AggregateDelta{AggregateKey: k, Delta: v})
 		}
 	}

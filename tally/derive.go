@@ -1,11 +1,9 @@
 package tally
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"hash/fnv"
-	"strings"
 	"time"
 
 	"github.com/wahlkoffer/wahlkoffer/ballot"
@@ -140,11 +138,4 @@ func shardOf(district string) int {
 	h := fnv.New32a()
 	h.Write([]byte(district))
 	return int(h.Sum32() % aggregateShards)
-}
-
-func compareKeys(a, b store.AggregateKey) int {
-	return cmp.Or(
-		strings.Compare(a.Contest, b.Contest), strings.Compare(a.View, b.View),
-		strings.Compare(string(a.DistrictKind), string(b.DistrictKind)), strings.Compare(a.Ward, b.Ward),
-		cmp.Compare(a.Shard, b.Shard), strings.Compare(a.Field, b.Field))
 }

@@ -294,8 +294,9 @@ type Tx interface {
 	// PutCurrentCount inserts or replaces the current count of its key;
 	// ErrConflict if a concurrent transaction inserted it first.
 	PutCurrentCount(ctx context.Context, c CurrentCount) error
-	// AddAggregates adds the deltas. Callers pass them sorted by key, so
-	// that concurrent transactions lock rows in the same order.
+	// AddAggregates adds the deltas, in any order. It writes the rows in
+	// the order of their keys, so that concurrent transactions lock rows
+	// in the same order.
 	AddAggregates(ctx context.Context, deltas []AggregateDelta) error
 
 	InsertAttendance(ctx context.Context, a Attendance) error
