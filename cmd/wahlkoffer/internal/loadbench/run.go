@@ -62,6 +62,10 @@ func run(ctx context.Context, c config) error {
 		return err
 	}
 	limit := verifyLimit(2 * time.Second)
+	httpOnly, httpCrypto, err := ceiling(ctx, w.envelopes, c.clients)
+	if err != nil {
+		return fmt.Errorf("ceiling: %w", err)
+	}
 
 	rate := float64(load.n) / load.elapsed.Seconds()
 	fmt.Printf("ingest:  %d records in %s by %d clients: %.0f records/s; latency p50 %s, p99 %s, max %s; server peak memory %s\n",
@@ -78,6 +82,8 @@ func run(ctx context.Context, c config) error {
 	fmt.Printf("verify:  tally verify over %d records %s; their signature checks alone (envelopes and receipts, all cores) %s (ratio %.2f)\n",
 		len(w.envelopes), verifyTime.Round(time.Millisecond), sigTime.Round(time.Millisecond), verifyTime.Seconds()/sigTime.Seconds())
 	fmt.Printf("limit:   raw Ed25519 verification on %d cores: %.0f/s\n", runtime.GOMAXPROCS(0), limit)
+	fmt.Printf("ceiling: the same clients against a server that only reads the body and answers: %.0f requests/s; that also checks one signature and makes one: %.0f/s\n",
+		httpOnly, httpCrypto)
 	fmt.Printf("ingest: %.0f results/s, verify limit %.0f/s, ratio %.3f\n", rate, limit, rate/limit)
 	return nil
 }
