@@ -205,15 +205,43 @@ func (s *Service) Verify(ctx context.Context) (VerifyReport, error) {
 		enrolled[k.KeyID] = k.EnrolledAt
 	}
 	replay := NewReplay(s.def)
-	// The checks of an envelope (hash, two signatures, decoding) run on
-	// every core, a chunk at a time; the chunk is then replayed in the
-	// order of acceptance, which the totals depend on.
-	chunk := make([]store.Envelope, 0, verifyChunk)
-	checked := make([]checkedEnvelope, verifyChunk)
-	flush := func() {
-		parallelFor(len(chunk), func(i int) { checked[i] = s.checkEnvelope(chunk[i], keys) })
-		for i, e := range chunk {
-			c := checked[i]
+	// Three stages overlap: the store is read a chunk at a time, each
+	// chunk's envelopes are checked (hash, two signatures, decoding) on
+	// every core, and the checked chunks are replayed here in the order of
+	// acceptance, which the totals depend on. Done one after the other,
+	// the reading and the replay left the other cores idle.
+	var readErr error
+	chunks := make(chan *verifyWork, 2)
+	go func() {
+		defer close(chunks)
+		cur := newVerifyWork()
+		send := func() error {
+			go cur.check(s, keys)
+			select {
+			case chunks <- cur:
+			case <-ctx.Done():
+				<-cur.done
+				return ctx.Err()
+			}
+			cur = newVerifyWork()
+			return nil
+		}
+		readErr = s.store.Envelopes(ctx, func(e store.Envelope) error {
+			cur.envs = append(cur.envs, e)
+			if len(cur.envs) == verifyChunk {
+				return send()
+			}
+			return nil
+		})
+		if readErr == nil && len(cur.envs) > 0 {
+			readErr = send()
+		}
+	}()
+	for w := range chunks {
+		<-w.done
+		rep.Envelopes += len(w.envs)
+		for i, e := range w.envs {
+			c := w.checked[i]
 			if c.problem == "" {
 				if err := replay.Add(c.rec, e.Hash, enrolled[c.keyID]); err != nil {
 					c.problem = err.Error()
@@ -224,20 +252,10 @@ func (s *Service) Verify(ctx context.Context) (VerifyReport, error) {
 					Subject: fmt.Sprintf("%s (station %s, seq %d)", short(e.Hash), e.Station, e.Seq), Stored: c.problem})
 			}
 		}
-		chunk = chunk[:0]
 	}
-	err = s.store.Envelopes(ctx, func(e store.Envelope) error {
-		rep.Envelopes++
-		chunk = append(chunk, e)
-		if len(chunk) == verifyChunk {
-			flush()
-		}
-		return nil
-	})
-	if err != nil {
-		return rep, err
+	if readErr != nil {
+		return rep, readErr
 	}
-	flush()
 
 	stored, err := s.store.CurrentCounts(ctx)
 	if err != nil {
@@ -256,6 +274,24 @@ func (s *Service) Verify(ctx context.Context) (VerifyReport, error) {
 
 // verifyChunk is how many envelopes Verify checks at a time on all cores.
 const verifyChunk = 512
+
+// verifyWork is a chunk of stored envelopes on its way through Verify.
+type verifyWork struct {
+	envs    []store.Envelope
+	checked []checkedEnvelope
+	done    chan struct{} // closed when checked is filled
+}
+
+func newVerifyWork() *verifyWork {
+	return &verifyWork{envs: make([]store.Envelope, 0, verifyChunk), done: make(chan struct{})}
+}
+
+// check checks the chunk's envelopes on every core.
+func (w *verifyWork) check(s *Service, keys seal.Keys) {
+	defer close(w.done)
+	w.checked = make([]checkedEnvelope, len(w.envs))
+	parallelFor(len(w.envs), func(i int) { w.checked[i] = s.checkEnvelope(w.envs[i], keys) })
+}
 
 // checkedEnvelope is what checking one stored envelope found: the decoded
 // record and its key, or what is wrong with it.

@@ -6,7 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"maps"
 	"slices"
 	"strings"
 	"unicode"
@@ -23,48 +23,31 @@ import (
 // strictObject checks that data is exactly one JSON object whose members
 // are the given names, each once, spelled exactly, none null, with nothing
 // but white space after it, and returns the raw member values.
+//
+// It runs for every envelope, receipt and payload the tally reads, so it
+// leaves the reading to json.Unmarshal (one pass, not a token at a time)
+// and finds repeated names with the byte scanner of uniqueKeys.
 func strictObject(data []byte, names ...string) (map[string]json.RawMessage, error) {
 	if !utf8.Valid(data) {
 		return nil, errors.New("not valid UTF-8")
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, err
-	}
-	if d, ok := tok.(json.Delim); !ok || d != '{' {
+	if b := bytes.TrimLeft(data, " \t\r\n"); len(b) == 0 || b[0] != '{' {
 		return nil, errors.New("not a JSON object")
 	}
-	out := make(map[string]json.RawMessage, len(names))
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, err
-		}
-		name, ok := tok.(string)
-		if !ok {
-			return nil, errors.New("member name is not a string")
-		}
+	var out map[string]json.RawMessage
+	if err := json.Unmarshal(data, &out); err != nil {
+		return nil, err
+	}
+	if err := uniqueNames(data, true); err != nil {
+		return nil, err
+	}
+	for _, name := range slices.Sorted(maps.Keys(out)) {
 		if !slices.Contains(names, name) {
 			return nil, fmt.Errorf("unknown member %q", name)
 		}
-		if _, dup := out[name]; dup {
-			return nil, fmt.Errorf("member %q appears twice", name)
-		}
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return nil, fmt.Errorf("member %q: %w", name, err)
-		}
-		if string(bytes.TrimSpace(raw)) == "null" {
+		if string(bytes.TrimSpace(out[name])) == "null" {
 			return nil, fmt.Errorf("member %q is null", name)
 		}
-		out[name] = raw
-	}
-	if _, err := dec.Token(); err != nil { // the closing brace
-		return nil, err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("data after the JSON object")
 	}
 	for _, n := range names {
 		if _, ok := out[n]; !ok {
@@ -85,7 +68,10 @@ func strictObject(data []byte, names ...string) (map[string]json.RawMessage, err
 // tokenizer (a fifth of the time): the names of each object are
 // collected, sorted when the object closes and compared with their
 // neighbours.
-func uniqueKeys(data []byte) error {
+func uniqueKeys(data []byte) error { return uniqueNames(data, false) }
+
+// uniqueNames is uniqueKeys, of the outermost object only if topLevelOnly.
+func uniqueNames(data []byte, topLevelOnly bool) error {
 	var (
 		names  []string
 		frames []int // per open object the index of its first name in names; -1 for an array
@@ -98,7 +84,7 @@ func uniqueKeys(data []byte) error {
 			if end < 0 {
 				return errors.New("unterminated string")
 			}
-			if n := len(frames); n > 0 && frames[n-1] >= 0 && (last == '{' || last == ',') {
+			if n := len(frames); n > 0 && frames[n-1] >= 0 && (last == '{' || last == ',') && (n == 1 || !topLevelOnly) {
 				name, err := memberName(data[i : end+1])
 				if err != nil {
 					return err
