@@ -105,9 +105,6 @@ type server struct {
 func startServe(ctx context.Context, c config, w *workspace) (*server, error) {
 	addrFile := filepath.Join(w.dir, "tally.url")
 	args := []string{"tally", "serve", "--store", w.dsn, "--office-key", w.officeKey, "--listen", "127.0.0.1:0", "--addr-file", addrFile}
-	if c.profile != "" {
-		args = append(args, "--cpu-profile", c.profile)
-	}
 	if c.writers >= 0 {
 		args = append(args, "--writers", strconv.Itoa(c.writers))
 	}
@@ -119,6 +116,9 @@ func startServe(ctx context.Context, c config, w *workspace) (*server, error) {
 	}
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	cmd.Env = append(os.Environ(), "WAHLKOFFER_NOW=")
+	if c.profile != "" {
+		cmd.Env = append(cmd.Env, "WAHLKOFFER_CPU_PROFILE="+c.profile)
+	}
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w (build it with make build)", c.bin, err)
 	}

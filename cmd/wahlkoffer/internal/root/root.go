@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"os"
 	"runtime/debug"
+	"runtime/pprof"
 	"strings"
+
 	// The time zone database travels in the binary: Windows station laptops
 	// have none that Go can read.
 	_ "time/tzdata"
@@ -86,6 +88,16 @@ official sheets.`,
 func Main(args []string, io cmdutil.IO) int {
 	cmd := NewCmdRoot(io)
 	cmd.SetArgs(args)
+	if path := os.Getenv("WAHLKOFFER_CPU_PROFILE"); path != "" {
+		// For measuring a command, tally serve under load above all
+		// (docs/performance.md); not for operators.
+		stop, err := startCPUProfile(path)
+		if err != nil {
+			fmt.Fprintf(io.ErrOut, "wahlkoffer: WAHLKOFFER_CPU_PROFILE: %v\n", err)
+			return cmdutil.ExitUsage
+		}
+		defer stop()
+	}
 	err := cmd.Execute()
 	if err != nil {
 		var invalid *cmdutil.InvalidError
@@ -105,4 +117,16 @@ func Main(args []string, io cmdutil.IO) int {
 // subcommand), which carry no type.
 func isCobraUsage(err error) bool {
 	return strings.HasPrefix(err.Error(), "unknown command ")
+}
+
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }

@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"os"
 	"os/signal"
-	"runtime/pprof"
 	"syscall"
 	"time"
 
@@ -32,8 +30,6 @@ type ServeOptions struct {
 	// Writers is the number of batches committing at once (-1: 1 for
 	// SQLite, 4 for PostgreSQL; 0: one transaction per record).
 	Writers int
-	// CPUProfile is a file for a CPU profile of the run (hidden flag).
-	CPUProfile string
 }
 
 // NewCmdServe builds `tally serve`.
@@ -78,9 +74,6 @@ finish and exits. Several serve processes may share one PostgreSQL store.`,
 	cmd.Flags().StringVar(&opts.AddrFile, "addr-file", "", "write the URL served (http://host:port) to this file once listening")
 	cmd.Flags().DurationVar(&opts.Drain, "drain", 30*time.Second, "how long requests in flight may take to finish on shutdown")
 	cmd.Flags().IntVar(&opts.Writers, "writers", -1, "batches committing at once (default 1 for SQLite, 4 for PostgreSQL; 0: no batching)")
-	// For measuring the server under load (make bench, docs/performance.md).
-	cmd.Flags().StringVar(&opts.CPUProfile, "cpu-profile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
-	_ = cmd.Flags().MarkHidden("cpu-profile")
 	return cmd
 }
 
@@ -88,13 +81,6 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	log := slog.New(slog.NewJSONHandler(opts.IO.ErrOut, nil))
-	if opts.CPUProfile != "" {
-		stopProfile, err := startCPUProfile(opts.CPUProfile)
-		if err != nil {
-			return err
-		}
-		defer stopProfile()
-	}
 	gc := tally.GroupCommit{Writers: opts.Writers}
 	if gc.Writers < 0 {
 		gc.Writers = 1
@@ -127,16 +113,4 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 		return fmt.Errorf("write --addr-file: %w", addrErr)
 	}
 	return err
-}
-
-func startCPUProfile(path string) (stop func(), err error) {
-	f, err := os.Create(path)
-	if err != nil {
-		return nil, fmt.Errorf("--cpu-profile: %w", err)
-	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("--cpu-profile: %w", err)
-	}
-	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
