@@ -137,10 +137,11 @@ func stringEnd(data []byte, start int) int {
 	return -1
 }
 
-// memberName is a member's name as JSON means it: "\u0041" and "A" are
-// the same name.
+// memberName is a member's name as encoding/json reads it: "\u0041" and
+// "A" are the same name, and so are two names whose invalid UTF-8 it
+// replaces alike.
 func memberName(quoted []byte) (string, error) {
-	if bytes.IndexByte(quoted, '\\') < 0 {
+	if bytes.IndexByte(quoted, '\\') < 0 && utf8.Valid(quoted) {
 		return string(quoted[1 : len(quoted)-1]), nil
 	}
 	var name string

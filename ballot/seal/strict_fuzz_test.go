@@ -113,7 +113,10 @@ func strictObjectByTokens(data []byte, names ...string) (map[string]json.RawMess
 	return out, nil
 }
 
-// uniqueKeysByTokens is the reference: encoding/json's tokenizer.
+// uniqueKeysByTokens is the reference: encoding/json's tokenizer, reading
+// numbers as text (UseNumber) so that a number too large for a float64,
+// which the decoder refuses after uniqueKeys, does not count as a repeated
+// name.
 func uniqueKeysByTokens(data []byte) error {
 	type frame struct {
 		obj       bool
@@ -122,6 +125,7 @@ func uniqueKeysByTokens(data []byte) error {
 	}
 	var stack []frame
 	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
 	for {
 		tok, err := dec.Token()
 		if err == io.EOF {
