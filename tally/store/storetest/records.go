@@ -176,8 +176,6 @@ func testEnvelopeRoundTrip(t *testing.T, open func(*testing.T) store.Store) {
 	check("Envelopes", all[1], nil, noReceipt)
 }
 
-func second[T any](_ T, err error) error { return err }
-
 func testEnvelopeUnique(t *testing.T, open func(*testing.T) store.Store) {
 	s := open(t)
 	k := setup(t, s, "D1")["D1"]
