@@ -42,7 +42,11 @@ func (s *Service) ExportEvidence(ctx context.Context, w io.Writer) (int, error) 
 			certified = append(certified, evidence.Certification{Contest: c.Contest, CertifiedAt: c.CertifiedAt, By: c.By})
 		}
 	}
-	ew, err := evidence.NewWriter(w, s.office, evidence.Header{ElectionID: s.election.ID, Package: s.election.Package,
+	pkg, err := s.Package(ctx)
+	if err != nil {
+		return 0, err
+	}
+	ew, err := evidence.NewWriter(w, s.office, evidence.Header{ElectionID: s.election.ID, Package: pkg,
 		ExportedAt: s.clock().UTC(), Certifications: certified}, keys)
 	if err != nil {
 		return 0, err

@@ -43,7 +43,7 @@ type Options struct {
 // without it: everything works but Ingest and ExportEvidence, so that
 // reading results needs no access to the signing key.
 func New(ctx context.Context, st store.Store, office seal.Signer, o Options) (*Service, error) {
-	e, err := st.Election(ctx)
+	e, err := st.ElectionDefinition(ctx) // the package is read when evidence needs it
 	if err != nil {
 		if errors.Is(err, store.ErrNotInitialised) {
 			return nil, refuse(CodeNotInitialised, 503, "the store holds no election; run tally init first")
@@ -103,8 +103,19 @@ func (s *Service) Now() time.Time { return s.clock() }
 // Definition returns the election definition the service serves.
 func (s *Service) Definition() *ballot.Definition { return s.def }
 
-// Election returns the stored election.
+// Election returns the stored election without its signed package
+// (Package is nil; see Package), which a service seldom needs and which
+// is as large as the definition again.
 func (s *Service) Election() store.Election { return s.election }
+
+// Package reads the signed election package (for kits and evidence).
+func (s *Service) Package(ctx context.Context) ([]byte, error) {
+	e, err := s.store.Election(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return e.Package, nil
+}
 
 // Init stores a new election: it validates the definition, signs the
 // election package with the office key and keeps both. It refuses a store

@@ -233,6 +233,10 @@ type Store interface {
 // zero time stays zero.
 type Reader interface {
 	Election(ctx context.Context) (Election, error)
+	// ElectionDefinition is Election without the signed package (Package
+	// is nil): what opening a service needs, at half the bytes (the
+	// package holds the definition again, in base64).
+	ElectionDefinition(ctx context.Context) (Election, error)
 	StationKeys(ctx context.Context) ([]StationKey, error)
 	StationKey(ctx context.Context, id seal.KeyID) (StationKey, error)
 	// Envelopes calls fn for every accepted envelope in the order of

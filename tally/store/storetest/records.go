@@ -20,6 +20,9 @@ func testInitElectionOnceOnly(t *testing.T, open func(*testing.T) store.Store) {
 	if _, err := s.Election(bg); !errors.Is(err, store.ErrNotInitialised) {
 		t.Fatalf("Election of an empty store: %v, want ErrNotInitialised", err)
 	}
+	if _, err := s.ElectionDefinition(bg); !errors.Is(err, store.ErrNotInitialised) {
+		t.Fatalf("ElectionDefinition of an empty store: %v, want ErrNotInitialised", err)
+	}
 	inTx(t, s, func(tx store.Tx) error {
 		if _, err := tx.Election(bg); !errors.Is(err, store.ErrNotInitialised) {
 			t.Errorf("Tx.Election of an empty store: %v, want ErrNotInitialised", err)
@@ -30,6 +33,11 @@ func testInitElectionOnceOnly(t *testing.T, open func(*testing.T) store.Store) {
 	must(t, err)
 	if want := testElection(); !reflect.DeepEqual(got, withUTC(want)) {
 		t.Errorf("Election:\n got %+v\nwant %+v", got, want)
+	}
+	def, err := s.ElectionDefinition(bg)
+	must(t, err)
+	if want := withUTC(testElection()); def.Package != nil || func() bool { want.Package = nil; return !reflect.DeepEqual(def, want) }() {
+		t.Errorf("ElectionDefinition:\n got %+v\nwant the election without its package", def)
 	}
 	err = s.InTx(bg, func(tx store.Tx) error {
 		e := testElection()

@@ -170,6 +170,10 @@ func (r *run) setUpOffice(ctx context.Context, definition []byte) error {
 // from the kit. District 103's laptop has no network all day.
 func (r *run) enroll(ctx context.Context) error {
 	e := r.svc.Election()
+	pkg, err := r.svc.Package(ctx)
+	if err != nil {
+		return err
+	}
 	for i := range r.def.Districts {
 		d := &r.def.Districts[i]
 		key, err := seal.GenerateSigner(crand.Reader)
@@ -181,7 +185,7 @@ func (r *run) enroll(ctx context.Context) error {
 			return err
 		}
 		offline := d.ID == offlineDistrict
-		k := kit.Kit{ElectionID: e.ID, District: d.ID, Station: stationID, Package: e.Package,
+		k := kit.Kit{ElectionID: e.ID, District: d.ID, Station: stationID, Package: pkg,
 			OfficeKey: e.OfficePublicKey, StationKey: key, IssuedAt: r.clock.Now().UTC()}
 		if !offline {
 			k.TallyURLs = []string{r.url}

@@ -36,29 +36,41 @@ var day = stationtest.Day
 // its clock at 07:30 on the election day.
 func newStation(t *testing.T, o *officeTally, district, tallyURL string) (*station.Station, *stationtest.Clock) {
 	t.Helper()
+	sealed, pin := sealKit(t, o, district, tallyURL)
+	c := stationtest.NewClock(day(7, 30))
+	s, err := station.Setup(context.Background(), filepath.Join(t.TempDir(), "station-"+district), sealed, pin, station.Options{Now: c.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, c
+}
+
+// sealKit enrolls a station key for the district at the office and seals
+// its kit naming the tally URL given.
+func sealKit(t *testing.T, o *officeTally, district, tallyURL string) (sealed []byte, pin string) {
+	t.Helper()
 	ctx := context.Background()
 	id, key := "station-"+district, sealtest.Signer(t, "e2e station "+district)
 	if _, err := o.Service().EnrollKey(ctx, district, id, key.Public()); err != nil {
 		t.Fatal(err)
 	}
 	e := o.Service().Election()
-	pin, err := kit.GeneratePIN(sealtest.Rand("e2e pin " + district))
+	pkg, err := o.Service().Package(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sealed, err := kit.Seal(kit.Kit{ElectionID: e.ID, District: district, Station: id, Package: e.Package,
+	pin, err = kit.GeneratePIN(sealtest.Rand("e2e pin " + district))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sealed, err = kit.Seal(kit.Kit{ElectionID: e.ID, District: district, Station: id, Package: pkg,
 		OfficeKey: e.OfficePublicKey, StationKey: key, TallyURLs: []string{tallyURL},
 		IssuedAt: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}, pin, kit.SealOptions{WorkFactor: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := stationtest.NewClock(day(7, 30))
-	s, err := station.Setup(ctx, filepath.Join(t.TempDir(), "station-"+district), sealed, pin, station.Options{Now: c.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s, c
+	return sealed, pin
 }
 
 // checkInBoard checks in the first five members of the district's roster

@@ -14,8 +14,6 @@ import (
 	"time"
 
 	"github.com/wahlkoffer/wahlkoffer/ballot"
-	"github.com/wahlkoffer/wahlkoffer/ballot/kit"
-	"github.com/wahlkoffer/wahlkoffer/ballot/seal/sealtest"
 	"github.com/wahlkoffer/wahlkoffer/cmd/wahlkoffer/internal/binarytest"
 	"github.com/wahlkoffer/wahlkoffer/station"
 	"github.com/wahlkoffer/wahlkoffer/station/outbox"
@@ -53,7 +51,7 @@ func TestTmuxStationDayInTheTerminalApp(t *testing.T) {
 
 	office := newOfficeTally(t)
 	dir := t.TempDir()
-	sealed, pin := sealKit(t, office, "101")
+	sealed, pin := sealKit(t, office, "101", office.Base())
 	kitFile, pinFile, data := filepath.Join(dir, "101.wkkit"), filepath.Join(dir, "pin.txt"), filepath.Join(dir, "data")
 	if err := errors.Join(os.WriteFile(kitFile, sealed, 0o600), os.WriteFile(pinFile, []byte(pin+"\n"), 0o600)); err != nil {
 		t.Fatal(err)
@@ -194,29 +192,6 @@ func wantStationDay(ctx context.Context, t *testing.T, office *officeTally, data
 	if ob.Districts != 1 || ob.B != 1000 || ob.Valid != 990 || d2 != 300 {
 		t.Errorf("the tally's ob: %d districts, B %d, valid %d, D2 %d; want 1, 1000, 990, 300", ob.Districts, ob.B, ob.Valid, d2)
 	}
-}
-
-// sealKit enrolls a station key for the district at the office and seals
-// its kit naming the running tally, as newStation does before its
-// in-process setup.
-func sealKit(t *testing.T, o *officeTally, district string) (sealed []byte, pin string) {
-	t.Helper()
-	id, key := "station-"+district, sealtest.Signer(t, "e2e station "+district)
-	if _, err := o.Service().EnrollKey(context.Background(), district, id, key.Public()); err != nil {
-		t.Fatal(err)
-	}
-	e := o.Service().Election()
-	pin, err := kit.GeneratePIN(sealtest.Rand("e2e pin " + district))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sealed, err = kit.Seal(kit.Kit{ElectionID: e.ID, District: district, Station: id, Package: e.Package,
-		OfficeKey: e.OfficePublicKey, StationKey: key, TallyURLs: []string{o.Base()},
-		IssuedAt: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}, pin, kit.SealOptions{WorkFactor: 10})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sealed, pin
 }
 
 func TestMain(m *testing.M) { binarytest.Main(m) }

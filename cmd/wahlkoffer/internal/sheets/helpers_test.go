@@ -66,7 +66,11 @@ func newScenario(t *testing.T) *scenario {
 		t.Fatal(err)
 	}
 	e := svc.Election()
-	sealed, pin := stationtest.Kit(t, "101", stationtest.KitOptions{Package: e.Package, OfficeKey: e.OfficePublicKey,
+	pkg, err := svc.Package(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sealed, pin := stationtest.Kit(t, "101", stationtest.KitOptions{Package: pkg, OfficeKey: e.OfficePublicKey,
 		StationKey: key, URLs: []string{}, IssuedAt: day(7, 0)})
 	c := stationtest.NewClock(day(7, 30))
 	st, err := station.Setup(ctx, filepath.Join(t.TempDir(), "station"), sealed, pin, station.Options{Now: c.Now})

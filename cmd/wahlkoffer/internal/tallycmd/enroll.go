@@ -117,7 +117,11 @@ func enrollRun(ctx context.Context, opts *EnrollOptions) error {
 				return cmdutil.Usagef("--pin-file: %v", err)
 			}
 		}
-		return enrollOne(ctx, svc, opts, opts.District, opts.Out, pin)
+		pkg, err := svc.Package(ctx)
+		if err != nil {
+			return err
+		}
+		return enrollOne(ctx, svc, pkg, opts, opts.District, opts.Out, pin)
 	}
 	return enrollAll(ctx, svc, st, opts)
 }
@@ -158,8 +162,12 @@ func enrollAll(ctx context.Context, svc *tally.Service, st store.Store, opts *En
 	if err := os.MkdirAll(opts.Out, 0o700); err != nil {
 		return err
 	}
+	pkg, err := svc.Package(ctx)
+	if err != nil {
+		return err
+	}
 	for _, id := range todo {
-		if err := enrollOne(ctx, svc, opts, id, filepath.Join(opts.Out, id+kit.FileExtension), ""); err != nil {
+		if err := enrollOne(ctx, svc, pkg, opts, id, filepath.Join(opts.Out, id+kit.FileExtension), ""); err != nil {
 			return fmt.Errorf("district %s: %w", id, err)
 		}
 	}
@@ -168,7 +176,7 @@ func enrollAll(ctx context.Context, svc *tally.Service, st store.Store, opts *En
 
 // enrollOne writes the kit first and enrolls its key after: a kit whose
 // enrollment failed is removed again, and no key is enrolled without its kit.
-func enrollOne(ctx context.Context, svc *tally.Service, opts *EnrollOptions, district, out, pin string) error {
+func enrollOne(ctx context.Context, svc *tally.Service, pkg []byte, opts *EnrollOptions, district, out, pin string) error {
 	if _, ok := svc.Definition().District(district); !ok {
 		return cmdutil.Usagef("district %q is not in the election definition", district)
 	}
@@ -184,7 +192,7 @@ func enrollOne(ctx context.Context, svc *tally.Service, opts *EnrollOptions, dis
 	}
 	e := svc.Election()
 	k := kit.Kit{
-		ElectionID: e.ID, District: district, Station: uuid.NewString(), Package: e.Package,
+		ElectionID: e.ID, District: district, Station: uuid.NewString(), Package: pkg,
 		OfficeKey: e.OfficePublicKey, StationKey: stationKey, TallyURLs: opts.URLs, IssuedAt: svc.Now().UTC(),
 	}
 	sealed, err := kit.Seal(k, pin, kit.SealOptions{WorkFactor: opts.WorkFactor})

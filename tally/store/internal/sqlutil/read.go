@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/wahlkoffer/wahlkoffer/ballot"
 	"github.com/wahlkoffer/wahlkoffer/ballot/seal"
@@ -27,13 +28,18 @@ const (
 	certCols       = `contest, certified_at, certified_by, revoked_at, revoked_by, reason`
 )
 
-// election reads the election; store.ErrNotInitialised if there is none.
-func (d *Dialect) election(ctx context.Context, c Conn) (store.Election, error) {
+// election reads the election, with its package if withPackage;
+// store.ErrNotInitialised if there is none.
+func (d *Dialect) election(ctx context.Context, c Conn, withPackage bool) (store.Election, error) {
 	var e store.Election
 	var created Time
 	var pub []byte
-	err := d.one(ctx, c, electionSQL, nil,
-		&e.ID, &e.Definition, &e.Package, &e.PackageHash, &pub, &created)
+	query, pkg := electionSQL, any(&e.Package)
+	if !withPackage {
+		query, pkg = strings.Replace(electionSQL, "package,", "NULL,", 1), new(any)
+	}
+	err := d.one(ctx, c, query, nil,
+		&e.ID, &e.Definition, pkg, &e.PackageHash, &pub, &created)
 	if errors.Is(err, store.ErrNotFound) {
 		return store.Election{}, store.ErrNotInitialised
 	}
@@ -107,7 +113,12 @@ func (d *Dialect) certifications(ctx context.Context, c Conn) ([]store.Certifica
 
 // Election implements store.Reader.
 func (r Reader) Election(ctx context.Context) (store.Election, error) {
-	return r.D.election(ctx, r.C)
+	return r.D.election(ctx, r.C, true)
+}
+
+// ElectionDefinition implements store.Reader.
+func (r Reader) ElectionDefinition(ctx context.Context) (store.Election, error) {
+	return r.D.election(ctx, r.C, false)
 }
 
 // StationKeys implements store.Reader.

@@ -63,7 +63,7 @@ func (t *Tx) Election(ctx context.Context) (store.Election, error) {
 	if err != nil {
 		return store.Election{}, err
 	}
-	e, err := t.d.election(ctx, c)
+	e, err := t.d.election(ctx, c, true)
 	return e, t.note(err)
 }
 
