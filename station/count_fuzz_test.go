@@ -11,7 +11,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/wahlkoffer/wahlkoffer/ballot"
 	"github.com/wahlkoffer/wahlkoffer/ballot/fuzzseed"
@@ -111,7 +110,7 @@ func FuzzEnterCount(f *testing.F) {
 		s, who := stations[postal], members[postal]
 		contest := fuzzContests[int(ci)%len(fuzzContests)]
 		first, err := s.EnterCount(ctx, contest, who[0], c)
-		if contest != "bt" && !idsUTF8(c) {
+		if contest != "bt" && !fuzzseed.CountIDsUTF8(&c) {
 			// Stored as JSON such an id would change, so it is refused.
 			if station.CodeOf(err) != station.CodeFiguresInvalid {
 				t.Fatalf("an id that is not UTF-8: %v", err)
@@ -212,26 +211,4 @@ func TestFuzzSeeds(t *testing.T) {
 		want := fmt.Sprintf("go test fuzz v1\nbool(%v)\nuint16(%d)\n[]byte(%q)\nstring(%q)\nint64(%d)\n", s.postal, s.contest, s.figures, s.key, s.n)
 		fuzzseed.Check(t, "FuzzEnterCount", name, []byte(want))
 	}
-}
-
-// idsUTF8 reports whether every id keying the figures is UTF-8.
-func idsUTF8(c ballot.Count) bool {
-	for k := range c.Votes {
-		if !utf8.ValidString(k) {
-			return false
-		}
-	}
-	for k := range c.CandidateVotes {
-		if !utf8.ValidString(k) {
-			return false
-		}
-	}
-	if c.Postal != nil {
-		for r := range c.Postal.RejectedBy {
-			if !utf8.ValidString(string(r)) {
-				return false
-			}
-		}
-	}
-	return true
 }

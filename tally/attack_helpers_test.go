@@ -144,7 +144,7 @@ func newAttackTally(t *testing.T, st store.Store, districts ...string) *attackTa
 
 // serveLogged runs the API as `tally serve` does, on a free loopback port,
 // with the access log going to logger.
-func serveLogged(t *testing.T, svc *tally.Service, st store.Store, logger *slog.Logger) string {
+func serveLogged(t testing.TB, svc *tally.Service, st store.Store, logger *slog.Logger) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	addr, done := make(chan net.Addr, 1), make(chan error, 1)

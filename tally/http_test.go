@@ -2,15 +2,12 @@ package tally_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/wahlkoffer/wahlkoffer/ballot"
 	"github.com/wahlkoffer/wahlkoffer/ballot/seal"
@@ -30,27 +27,7 @@ func serve(t *testing.T, f *fixture) string {
 // test ends, as `tally serve` does.
 func serveService(t testing.TB, svc *tally.Service, st store.Store) string {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	addr := make(chan net.Addr, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- httpapi.Serve(ctx, "127.0.0.1:0", httpapi.New(svc, st, slog.New(slog.DiscardHandler)), "", "", 5*time.Second,
-			func(a net.Addr) { addr <- a })
-	}()
-	var base string
-	select {
-	case a := <-addr:
-		base = "http://" + a.String()
-	case err := <-done:
-		t.Fatalf("serve: %v", err)
-	}
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("shutdown: %v", err)
-		}
-	})
-	return base
+	return serveLogged(t, svc, st, slog.New(slog.DiscardHandler))
 }
 
 func post(t *testing.T, url string, body []byte) (int, []byte) {

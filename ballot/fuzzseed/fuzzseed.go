@@ -13,6 +13,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
+
+	"github.com/wahlkoffer/wahlkoffer/ballot"
 )
 
 // update is the -update-seeds flag of every test binary that uses the
@@ -62,4 +65,28 @@ func Check(tb testing.TB, target, name string, entry []byte) {
 	if got, err := os.ReadFile(path); err != nil || !bytes.Equal(got, entry) {
 		tb.Errorf("%s is missing or stale; run this package's TestFuzzSeeds with -update-seeds", path)
 	}
+}
+
+// CountIDsUTF8 reports whether every id keying a count's figures (options,
+// candidates, postal rejection reasons) is valid UTF-8: JSON cannot carry
+// other ids, so a fuzz target holds them to its round trips only when so.
+func CountIDsUTF8(c *ballot.Count) bool {
+	for k := range c.Votes {
+		if !utf8.ValidString(k) {
+			return false
+		}
+	}
+	for k := range c.CandidateVotes {
+		if !utf8.ValidString(k) {
+			return false
+		}
+	}
+	if c.Postal != nil {
+		for r := range c.Postal.RejectedBy {
+			if !utf8.ValidString(string(r)) {
+				return false
+			}
+		}
+	}
+	return true
 }
