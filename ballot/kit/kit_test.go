@@ -208,21 +208,7 @@ func TestOpenNotAKit(t *testing.T) {
 // PIN or a buggy writer could.
 func sealJSON(t *testing.T, contents []byte, pin string) []byte {
 	t.Helper()
-	r, err := age.NewScryptRecipient(kit.NormalizePIN(pin))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.SetWorkFactor(testWorkFactor)
-	var buf bytes.Buffer
-	w, err := age.Encrypt(&buf, r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.Write(contents)
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return sealWith(t, contents, pin, testWorkFactor)
 }
 
 // contentsOf returns the JSON that Seal puts inside the age file.

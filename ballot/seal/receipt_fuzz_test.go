@@ -5,14 +5,12 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
 
 	"github.com/wahlkoffer/wahlkoffer/ballot"
-	"github.com/wahlkoffer/wahlkoffer/ballot/fuzzseed"
 	"github.com/wahlkoffer/wahlkoffer/ballot/seal"
 )
 
@@ -197,18 +195,5 @@ func TestFuzzSeedsReceiptPackage(t *testing.T) {
 		"FuzzOpenReceipt": func(b []byte) error { _, err := seal.OpenReceipt(b, office.Public()); return err },
 		"FuzzOpenPackage": func(b []byte) error { _, _, err := seal.OpenPackage(b, office.Public()); return err },
 	}
-	seeds := receiptPackageSeeds(t)
-	targets := make([]string, 0, len(seeds))
-	for target := range seeds {
-		targets = append(targets, target)
-	}
-	sort.Strings(targets)
-	for _, target := range targets {
-		for name, data := range seeds[target] {
-			if err := opens[target](data); (err == nil) != strings.HasPrefix(name, "valid-") {
-				t.Errorf("%s/%s: %v", target, name, err)
-			}
-			fuzzseed.Check(t, target, name, fuzzseed.Entry(data))
-		}
-	}
+	checkSeeds(t, receiptPackageSeeds(t), opens)
 }
