@@ -62,10 +62,13 @@ func ExitCode(err error) int {
 	}
 }
 
-// CheckOutFile refuses, before any work is done, an output file that
-// would replace one already there without force, or whose folder does
-// not exist.
+// CheckOutFile refuses, before any work is done, a missing --out, an
+// output file that would replace one already there without force, or one
+// whose folder does not exist.
 func CheckOutFile(path string, force bool) error {
+	if path == "" {
+		return Usagef("--out is required")
+	}
 	if _, err := os.Lstat(path); err == nil && !force {
 		return Usagef("%s exists; use --force to replace it", path)
 	} else if err != nil && !errors.Is(err, os.ErrNotExist) {

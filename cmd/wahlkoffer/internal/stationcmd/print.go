@@ -57,9 +57,6 @@ with --force.`,
 			if opts.Stage != ballot.StageQuick && opts.Stage != ballot.StageFinal {
 				return cmdutil.Usagef("--stage %q: use quick (Schnellmeldung) or final (Niederschrift)", stage)
 			}
-			if opts.Out == "" {
-				return cmdutil.Usagef("--out is required (the PDF file to write)")
-			}
 			if err := cmdutil.CheckOutFile(opts.Out, opts.Force); err != nil {
 				return err
 			}

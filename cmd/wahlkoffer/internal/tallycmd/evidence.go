@@ -40,9 +40,6 @@ leaves nothing behind. An existing FILE is only replaced with --force.`,
 			if err := opts.Flags.check(); err != nil {
 				return err
 			}
-			if opts.Out == "" {
-				return cmdutil.Usagef("--out is required")
-			}
 			if err := cmdutil.CheckOutFile(opts.Out, opts.Force); err != nil {
 				return err
 			}

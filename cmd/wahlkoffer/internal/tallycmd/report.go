@@ -127,9 +127,6 @@ with --force. The office key is not needed.`,
 			if opts.Rates, err = parseRates(rates); err != nil {
 				return err
 			}
-			if opts.Out == "" {
-				return cmdutil.Usagef("--out is required (the PDF file to write)")
-			}
 			if err := cmdutil.CheckOutFile(opts.Out, opts.Force); err != nil {
 				return err
 			}
